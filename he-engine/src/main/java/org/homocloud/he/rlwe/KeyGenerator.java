@@ -1,0 +1,138 @@
+package org.homocloud.he.rlwe;
+
+import org.homocloud.he.ring.Automorphism;
+import org.homocloud.he.ring.Modulus;
+import org.homocloud.he.ring.RnsPoly;
+import org.homocloud.he.ring.RnsRing;
+import org.homocloud.he.ring.sampling.GaussianSampler;
+import org.homocloud.he.ring.sampling.TernarySampler;
+import org.homocloud.he.ring.sampling.UniformSampler;
+import org.homocloud.he.ring.sampling.Xof;
+
+/**
+ * Generates secret, public and evaluation keys. Secrets and errors come from fresh seeds of the
+ * platform's secure generator; the uniform "a" parts of public material are expanded from
+ * public seeds so they can be stored as the seed alone. Immutable and thread-safe.
+ */
+public final class KeyGenerator {
+
+  private final RlweParameters parameters;
+  private final RnsRing ringQ;
+  private final RnsRing ringP;
+  private final GaussianSampler gaussian;
+
+  public KeyGenerator(RlweParameters parameters) {
+    this.parameters = parameters;
+    this.ringQ = parameters.ringQ();
+    this.ringP = parameters.ringP();
+    this.gaussian = new GaussianSampler(parameters.sigma());
+  }
+
+  /** A secret key drawn from the parameters' secret distribution. */
+  public SecretKey generateSecretKey() {
+    return generateSecretKey(parameters.secretDistribution());
+  }
+
+  /** A secret key with the given distribution (for example an ephemeral sparse secret). */
+  public SecretKey generateSecretKey(SecretDistribution distribution) {
+    Xof xof = Xof.fromSecureSeed();
+    long[] coefficients = distribution.isDense()
+        ? TernarySampler.dense(parameters.n(), xof)
+        : TernarySampler.sparse(parameters.n(), distribution.hammingWeight(), xof);
+    return new SecretKey(parameters, coefficients);
+  }
+
+  public PublicKey generatePublicKey(SecretKey sk) {
+    RnsPoly a = ringQ.newPoly();
+    UniformSampler.sample(ringQ, new Xof(Xof.newSeed()), a);
+    RnsPoly b = errorPoly(ringQ, Xof.fromSecureSeed());
+    RnsPoly as = ringQ.newPoly();
+    ringQ.mulMontgomery(a, sk.montgomeryQ(), as);
+    ringQ.sub(b, as, b);
+    return new PublicKey(parameters, b, a);
+  }
+
+  public RelinearizationKey generateRelinearizationKey(SecretKey sk) {
+    RnsPoly s2 = ringQ.newPoly();
+    ringQ.mulMontgomery(sk.nttQ(), sk.montgomeryQ(), s2);
+    return new RelinearizationKey(generateSwitchingKey(s2, sk));
+  }
+
+  /** Key for the automorphism X -> X^g: switches from sigma_g(s) to s. */
+  public GaloisKey generateGaloisKey(SecretKey sk, long galoisElement) {
+    int[] table = Automorphism.nttIndexTable(parameters.logN(), galoisElement);
+    RnsPoly permuted = ringQ.newPoly();
+    Automorphism.applyNtt(sk.nttQ(), table, permuted, ringQ.parallelism());
+    return new GaloisKey(galoisElement, generateSwitchingKey(permuted, sk));
+  }
+
+  /** Switching key from {@code from} to {@code to}, over the full Q chain. */
+  public SwitchingKey generateSwitchingKey(SecretKey from, SecretKey to) {
+    return generateSwitchingKey(from.nttQ(), to);
+  }
+
+  /**
+   * Switching key from s' (given in NTT form over Q) to {@code sk}: digit j holds
+   * (-a_j*s + e_j + P*[j-th idempotent]*s', a_j) over Q*P. Stored in Montgomery form.
+   */
+  SwitchingKey generateSwitchingKey(RnsPoly sPrimeNttQ, SecretKey sk) {
+    int digits = parameters.digitCount(parameters.maxLevel());
+    int alpha = parameters.primesPerDigit();
+    byte[] seed = Xof.newSeed();
+    Xof uniform = new Xof(seed);
+    Xof errors = Xof.fromSecureSeed();
+    RnsPoly[] bQ = new RnsPoly[digits];
+    RnsPoly[] bP = new RnsPoly[digits];
+    RnsPoly[] aQ = new RnsPoly[digits];
+    RnsPoly[] aP = new RnsPoly[digits];
+    RnsPoly sMontP = ringP.newPoly();
+    ringP.toMontgomery(sk.nttP(), sMontP);
+    for (int j = 0; j < digits; j++) {
+      RnsPoly aq = ringQ.newPoly();
+      RnsPoly ap = ringP.newPoly();
+      UniformSampler.sample(ringQ, uniform, aq);
+      UniformSampler.sample(ringP, uniform, ap);
+      long[] e = gaussian.sample(parameters.n(), errors);
+      RnsPoly bq = ringQ.newPoly();
+      RnsPoly bp = ringP.newPoly();
+      ringQ.setCoefficients(e, bq);
+      ringQ.ntt(bq);
+      ringP.setCoefficients(e, bp);
+      ringP.ntt(bp);
+      RnsPoly product = ringQ.newPoly();
+      ringQ.mulMontgomery(aq, sk.montgomeryQ(), product);
+      ringQ.sub(bq, product, bq);
+      RnsPoly productP = ringP.newPoly();
+      ringP.mulMontgomery(ap, sMontP, productP);
+      ringP.sub(bp, productP, bp);
+      int start = j * alpha;
+      int end = Math.min(start + alpha, ringQ.primeCount());
+      for (int i = start; i < end; i++) {
+        Modulus m = ringQ.modulus(i);
+        long pModQ = parameters.pProduct().mod(java.math.BigInteger.valueOf(m.value())).longValue();
+        long pShoup = m.shoup(pModQ);
+        long[] target = bq.limb(i);
+        long[] sPrime = sPrimeNttQ.limb(i);
+        for (int k = 0; k < target.length; k++) {
+          target[k] = m.add(target[k], m.mulShoup(sPrime[k], pModQ, pShoup));
+        }
+      }
+      ringQ.toMontgomery(bq, bq);
+      ringQ.toMontgomery(aq, aq);
+      ringP.toMontgomery(bp, bp);
+      ringP.toMontgomery(ap, ap);
+      bQ[j] = bq;
+      bP[j] = bp;
+      aQ[j] = aq;
+      aP[j] = ap;
+    }
+    return new SwitchingKey(bQ, bP, aQ, aP, seed);
+  }
+
+  private RnsPoly errorPoly(RnsRing ring, Xof xof) {
+    RnsPoly e = ring.newPoly();
+    ring.setCoefficients(gaussian.sample(parameters.n(), xof), e);
+    ring.ntt(e);
+    return e;
+  }
+}
