@@ -74,6 +74,11 @@ public final class Modulus {
     return r + ((r >> 63) & q);
   }
 
+  /** Reduces any non-negative long to [0, q) with one Shoup product, no division. */
+  public long reduceNonNegative(long x) {
+    return reduceOnce(mulShoupLazy(x, 1, barrettShoupOne, q));
+  }
+
   /** Reduces a value in [0, 2q) to [0, q). */
   public long reduceOnce(long x) {
     long d = x - q;

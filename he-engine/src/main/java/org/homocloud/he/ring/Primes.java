@@ -18,8 +18,8 @@ public final class Primes {
   private Primes() {}
 
   /**
-   * Returns {@code count} distinct primes congruent to 1 mod 2N, alternately just above and just
-   * below 2^bits (closest first), skipping any in {@code exclude}. The same inputs always give
+   * Returns {@code count} distinct primes congruent to 1 mod 2N, alternately just below and just
+   * above 2^bits (closest first), skipping any in {@code exclude}. The same inputs always give
    * the same primes.
    */
   public static List<Long> nttFriendly(int bits, int logN, int count, Collection<Long> exclude) {
@@ -34,7 +34,7 @@ public final class Primes {
     long upperLimit = bits == Modulus.MAX_BITS ? center - 1 : (1L << (bits + 1)) - 1;
     Set<Long> excluded = new HashSet<>(exclude);
     List<Long> found = new ArrayList<>(count);
-    boolean tryUp = true;
+    boolean tryUp = false;
     while (found.size() < count) {
       boolean upPossible = up < upperLimit && bits < Modulus.MAX_BITS;
       boolean downPossible = down > (1L << (bits - 1));

@@ -241,13 +241,14 @@ public final class RnsRing {
     return r;
   }
 
-  /** Writes signed coefficients (|c| < 2^63) into every limb of {@code out}. */
+  /** Writes signed coefficients (|c| < 2^63, not Long.MIN_VALUE) into every limb of {@code out}. */
   public void setCoefficients(long[] signed, RnsPoly out) {
     parallelism.forEach(out.limbCount(), i -> {
       Modulus m = moduli[i];
       long[] z = out.limb(i);
       for (int j = 0; j < n; j++) {
-        z[j] = m.reduce(signed[j]);
+        long x = signed[j];
+        z[j] = x >= 0 ? m.reduceNonNegative(x) : m.neg(m.reduceNonNegative(-x));
       }
     });
   }
