@@ -192,13 +192,7 @@ public final class CkksParameters {
       if (primesPerDigit != -1) {
         rlwe.primesPerDigit(primesPerDigit);
       }
-      try {
-        return new CkksParameters(rlwe.build(), logDefaultScale, logSlots);
-      } catch (HeException e) {
-        throw e;
-      } catch (IllegalArgumentException e) {
-        throw new HeException(e.getMessage(), e);
-      }
+      return new CkksParameters(rlwe.build(), logDefaultScale, logSlots);
     }
 
     /** Primes for the given sizes; equal sizes share one search so they stay distinct and close. */

@@ -1,5 +1,7 @@
 package org.homocloud.he.ckks;
 
+import org.homocloud.he.HeException;
+
 /**
  * Precision of decrypted values against a plaintext reference, in bits: -log2 of the error.
  * "Minimum" is over the worst slot, "mean" over the mean absolute error, as Lattigo reports.
@@ -14,7 +16,7 @@ public record PrecisionStats(double minBits, double meanBits, double maxError, i
   /** Compares complex values (imaginary arrays may be null, meaning zero). */
   public static PrecisionStats of(double[] expectedRe, double[] expectedIm, double[] actualRe, double[] actualIm) {
     if (expectedRe.length != actualRe.length) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "cannot compare " + expectedRe.length + " expected values with " + actualRe.length);
     }
     double max = 0;

@@ -1,5 +1,6 @@
 package org.homocloud.he.ring;
 
+import org.homocloud.he.HeException;
 import java.math.BigInteger;
 
 /**
@@ -26,7 +27,7 @@ public final class Modulus {
 
   public Modulus(long q) {
     if (q < 3 || (q & 1) == 0 || 64 - Long.numberOfLeadingZeros(q) > MAX_BITS) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "modulus must be odd, at least 3 and below 2^" + MAX_BITS + ": " + q);
     }
     this.q = q;

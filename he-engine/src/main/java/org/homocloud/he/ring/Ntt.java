@@ -1,5 +1,7 @@
 package org.homocloud.he.ring;
 
+import org.homocloud.he.HeException;
+
 /**
  * Negacyclic number-theoretic transform over Z_q[X]/(X^N + 1) for one prime q.
  *
@@ -25,12 +27,12 @@ public final class Ntt {
 
   public Ntt(Modulus modulus, int logN) {
     if (logN < 1 || logN > 17) {
-      throw new IllegalArgumentException("logN must be in [1, 17]: " + logN);
+      throw new HeException("logN must be in [1, 17]: " + logN);
     }
     long q = modulus.value();
     long twoN = 2L << logN;
     if ((q - 1) % twoN != 0) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "modulus " + q + " is not 1 mod 2N = " + twoN + ": no negacyclic NTT");
     }
     this.modulus = modulus;

@@ -1,5 +1,6 @@
 package org.homocloud.he.ring;
 
+import org.homocloud.he.HeException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -27,7 +28,7 @@ public final class Parallelism {
   /** Uses up to {@code threads} threads per operation; 1 means run on the caller's thread. */
   public static Parallelism threads(int threads) {
     if (threads < 1) {
-      throw new IllegalArgumentException("thread count must be at least 1: " + threads);
+      throw new HeException("thread count must be at least 1: " + threads);
     }
     if (threads == 1) {
       return SEQUENTIAL;

@@ -1,5 +1,6 @@
 package org.homocloud.he.ring;
 
+import org.homocloud.he.HeException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,7 @@ public final class Primes {
    */
   public static List<Long> nttFriendly(int bits, int logN, int count, Collection<Long> exclude) {
     if (bits < logN + 2 || bits > Modulus.MAX_BITS) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "prime size must be in [" + (logN + 2) + ", " + Modulus.MAX_BITS + "] bits: " + bits);
     }
     long step = 2L << logN;
@@ -39,7 +40,7 @@ public final class Primes {
       boolean upPossible = up < upperLimit && bits < Modulus.MAX_BITS;
       boolean downPossible = down > (1L << (bits - 1));
       if (!upPossible && !downPossible) {
-        throw new IllegalArgumentException(
+        throw new HeException(
             "not enough " + bits + "-bit primes congruent to 1 mod 2^" + (logN + 1));
       }
       long candidate;

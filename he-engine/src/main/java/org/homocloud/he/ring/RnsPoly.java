@@ -1,5 +1,6 @@
 package org.homocloud.he.ring;
 
+import org.homocloud.he.HeException;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,7 @@ public final class RnsPoly {
 
   public RnsPoly(int n, int limbCount) {
     if (limbCount < 1) {
-      throw new IllegalArgumentException("a polynomial needs at least one limb: " + limbCount);
+      throw new HeException("a polynomial needs at least one limb: " + limbCount);
     }
     limbs = new long[limbCount][n];
   }
@@ -22,7 +23,7 @@ public final class RnsPoly {
   /** Wraps the given arrays without copying them. */
   public RnsPoly(long[][] limbs) {
     if (limbs.length < 1) {
-      throw new IllegalArgumentException("a polynomial needs at least one limb");
+      throw new HeException("a polynomial needs at least one limb");
     }
     this.limbs = limbs;
   }

@@ -1,5 +1,6 @@
 package org.homocloud.he.ring;
 
+import org.homocloud.he.HeException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class RnsRing {
 
   public RnsRing(int logN, List<Long> primes, Parallelism parallelism) {
     if (primes.isEmpty()) {
-      throw new IllegalArgumentException("a ring needs at least one prime");
+      throw new HeException("a ring needs at least one prime");
     }
     this.logN = logN;
     this.n = 1 << logN;

@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import java.util.Optional;
 import org.homocloud.he.ring.RnsPoly;
 
@@ -22,11 +23,11 @@ public final class Ciphertext {
   /** Replaces the content of this ciphertext. */
   public void set(RnsPoly[] newPolys, double newScale, int newLogSlots) {
     if (newPolys.length < 2) {
-      throw new IllegalArgumentException("a ciphertext has at least two polynomials");
+      throw new HeException("a ciphertext has at least two polynomials");
     }
     for (RnsPoly p : newPolys) {
       if (p.limbCount() != newPolys[0].limbCount()) {
-        throw new IllegalArgumentException("ciphertext polynomials differ in level");
+        throw new HeException("ciphertext polynomials differ in level");
       }
     }
     this.polys = newPolys.clone();

@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,7 +127,7 @@ public final class KeySwitcher {
   public RnsPoly[] switchKey(Decomposition d, SwitchingKey key, int[] nttIndexTable) {
     int level = d.level;
     if (key.digitCount() < d.digitCount()) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "switching key has " + key.digitCount() + " digits, ciphertext needs " + d.digitCount());
     }
     RnsPoly accQ0 = ringQ.newPoly(level + 1);

@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import org.homocloud.he.ring.RnsPoly;
 
 /** An RLWE public key (b, a) = (-a*s + e, a) over Q, in NTT form. Safe to publish. */
@@ -12,7 +13,7 @@ public final class PublicKey {
   public PublicKey(RlweParameters parameters, RnsPoly b, RnsPoly a) {
     int limbs = parameters.qPrimes().size();
     if (b.limbCount() != limbs || a.limbCount() != limbs || b.n() != parameters.n() || a.n() != parameters.n()) {
-      throw new IllegalArgumentException("public key polynomials do not match the parameters");
+      throw new HeException("public key polynomials do not match the parameters");
     }
     this.parameters = parameters;
     this.b = b;

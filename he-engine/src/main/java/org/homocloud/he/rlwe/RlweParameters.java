@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -223,32 +224,32 @@ public final class RlweParameters {
 
     public RlweParameters build() {
       if (logN < MIN_LOG_N || logN > MAX_LOG_N) {
-        throw new IllegalArgumentException(
+        throw new HeException(
             "logN must be in [" + MIN_LOG_N + ", " + MAX_LOG_N + "]: " + logN);
       }
       if (qPrimes.isEmpty()) {
-        throw new IllegalArgumentException("the Q chain needs at least one prime");
+        throw new HeException("the Q chain needs at least one prime");
       }
       if (pPrimes.isEmpty()) {
-        throw new IllegalArgumentException("hybrid key switching needs at least one special prime P");
+        throw new HeException("hybrid key switching needs at least one special prime P");
       }
       Set<Long> seen = new HashSet<>();
       long twoN = 2L << logN;
       for (List<Long> chain : List.of(qPrimes, pPrimes)) {
         for (long q : chain) {
           if (q < 3 || 64 - Long.numberOfLeadingZeros(q) > Modulus.MAX_BITS) {
-            throw new IllegalArgumentException(
+            throw new HeException(
                 "prime " + q + " is outside [3, 2^" + Modulus.MAX_BITS + ")");
           }
           if ((q - 1) % twoN != 0) {
-            throw new IllegalArgumentException(
+            throw new HeException(
                 "prime " + q + " is not 1 mod 2N = " + twoN + ", so it has no negacyclic NTT");
           }
           if (!Primes.isPrime(q)) {
-            throw new IllegalArgumentException(q + " is not prime");
+            throw new HeException(q + " is not prime");
           }
           if (!seen.add(q)) {
-            throw new IllegalArgumentException("prime " + q + " appears twice in Q and P");
+            throw new HeException("prime " + q + " appears twice in Q and P");
           }
         }
       }
@@ -256,7 +257,7 @@ public final class RlweParameters {
         primesPerDigit = Math.min(pPrimes.size(), qPrimes.size());
       }
       if (primesPerDigit < 1 || primesPerDigit > qPrimes.size()) {
-        throw new IllegalArgumentException(
+        throw new HeException(
             "primes per digit must be in [1, " + qPrimes.size() + "]: " + primesPerDigit);
       }
       double logP = log2Product(pPrimes);
@@ -266,22 +267,22 @@ public final class RlweParameters {
             log2Product(qPrimes.subList(start, Math.min(qPrimes.size(), start + primesPerDigit))));
       }
       if (logP + 1 < largestDigit) {
-        throw new IllegalArgumentException(String.format(
+        throw new HeException(String.format(
             "P (%.1f bits) must be at least as large as the largest digit (%.1f bits), or key "
                 + "switching noise swamps the message; add special primes or use smaller digits",
             logP, largestDigit));
       }
       if (!(sigma >= 1 && sigma <= 64)) {
-        throw new IllegalArgumentException("sigma must be in [1, 64]: " + sigma);
+        throw new HeException("sigma must be in [1, 64]: " + sigma);
       }
       if (!secret.isDense() && secret.hammingWeight() > (1 << logN)) {
-        throw new IllegalArgumentException(
+        throw new HeException(
             "Hamming weight " + secret.hammingWeight() + " exceeds N = " + (1 << logN));
       }
       double logQp = log2Product(qPrimes) + logP;
       int limit = SecurityTable.maxLogQp128(logN);
       if (!insecureForTesting && (limit == 0 || logQp > limit || !secret.isDense())) {
-        throw new IllegalArgumentException(String.format(
+        throw new HeException(String.format(
             "log QP = %.1f at logN %d is below 128-bit security (limit %d bits for a uniform "
                 + "ternary secret%s); lower Q or P, raise logN, or mark the set insecureForTesting",
             logQp, logN, limit, secret.isDense() ? "" : "; sparse secrets need their own analysis"));

@@ -1,5 +1,7 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
+
 /**
  * How secret keys are sampled: uniform ternary (dense), or ternary with an exact Hamming weight
  * (sparse, used for the ephemeral key of sparse-secret encapsulation).
@@ -11,13 +13,13 @@ public record SecretDistribution(int hammingWeight) {
 
   public SecretDistribution {
     if (hammingWeight < 0) {
-      throw new IllegalArgumentException("Hamming weight must be non-negative: " + hammingWeight);
+      throw new HeException("Hamming weight must be non-negative: " + hammingWeight);
     }
   }
 
   public static SecretDistribution sparse(int hammingWeight) {
     if (hammingWeight < 1) {
-      throw new IllegalArgumentException("sparse Hamming weight must be positive: " + hammingWeight);
+      throw new HeException("sparse Hamming weight must be positive: " + hammingWeight);
     }
     return new SecretDistribution(hammingWeight);
   }

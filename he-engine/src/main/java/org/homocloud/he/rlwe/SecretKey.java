@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import java.security.MessageDigest;
 import org.homocloud.he.ring.RnsPoly;
 
@@ -34,12 +35,12 @@ public final class SecretKey {
       RlweParameters parameters, long[] coefficients, SecretKeyAccess access) {
     SecretKeyAccess.check(access);
     if (coefficients.length != parameters.n()) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "secret key has " + coefficients.length + " coefficients, parameters need " + parameters.n());
     }
     for (long c : coefficients) {
       if (c < -1 || c > 1) {
-        throw new IllegalArgumentException("secret key coefficients must be ternary");
+        throw new HeException("secret key coefficients must be ternary");
       }
     }
     return new SecretKey(parameters, coefficients.clone());

@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import java.util.Optional;
 import org.homocloud.he.ring.RnsPoly;
 
@@ -19,7 +20,7 @@ public final class SwitchingKey {
 
   public SwitchingKey(RnsPoly[] bQ, RnsPoly[] bP, RnsPoly[] aQ, RnsPoly[] aP, byte[] seed) {
     if (bQ.length == 0 || bQ.length != bP.length || bQ.length != aQ.length || bQ.length != aP.length) {
-      throw new IllegalArgumentException("switching key digit arrays differ in length");
+      throw new HeException("switching key digit arrays differ in length");
     }
     this.bQ = bQ;
     this.bP = bP;

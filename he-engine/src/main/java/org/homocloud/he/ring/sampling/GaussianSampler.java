@@ -1,5 +1,7 @@
 package org.homocloud.he.ring.sampling;
 
+import org.homocloud.he.HeException;
+
 /**
  * Discrete Gaussian over the integers, truncated at 6 sigma, by inversion of a cumulative
  * distribution table with 63-bit precision. The table is scanned whole for every sample so
@@ -16,7 +18,7 @@ public final class GaussianSampler {
 
   public GaussianSampler(double sigma) {
     if (!(sigma > 0.5 && sigma < 64)) {
-      throw new IllegalArgumentException("sigma must be in (0.5, 64): " + sigma);
+      throw new HeException("sigma must be in (0.5, 64): " + sigma);
     }
     this.sigma = sigma;
     this.bound = (int) Math.ceil(6 * sigma);

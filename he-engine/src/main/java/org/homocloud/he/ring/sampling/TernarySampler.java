@@ -1,5 +1,7 @@
 package org.homocloud.he.ring.sampling;
 
+import org.homocloud.he.HeException;
+
 /**
  * Ternary polynomials with coefficients in {-1, 0, 1}: dense (each coefficient uniform over the
  * three values) or sparse with an exact Hamming weight h (h non-zero coefficients, signs
@@ -26,7 +28,7 @@ public final class TernarySampler {
 
   public static long[] sparse(int n, int hammingWeight, Xof xof) {
     if (hammingWeight < 1 || hammingWeight > n) {
-      throw new IllegalArgumentException(
+      throw new HeException(
           "Hamming weight must be in [1, " + n + "]: " + hammingWeight);
     }
     int[] positions = new int[n];

@@ -1,5 +1,6 @@
 package org.homocloud.he.ring.sampling;
 
+import org.homocloud.he.HeException;
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.digests.SHAKEDigest;
 
@@ -20,7 +21,7 @@ public final class Xof {
 
   public Xof(byte[] seed) {
     if (seed.length != SEED_BYTES) {
-      throw new IllegalArgumentException("seed must be " + SEED_BYTES + " bytes: " + seed.length);
+      throw new HeException("seed must be " + SEED_BYTES + " bytes: " + seed.length);
     }
     shake.update(seed, 0, seed.length);
   }
