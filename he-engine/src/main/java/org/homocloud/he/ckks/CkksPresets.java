@@ -11,19 +11,19 @@ public final class CkksPresets {
   private CkksPresets() {}
 
   /**
-   * logN 12, log QP 108 (Q 40+30, P 38), 128-bit, depth 1, scale 2^30, 2048 slots. Expected
+   * logN 12, log QP 108 (Q 38+30, P 40), 128-bit, depth 1, scale 2^30, 2048 slots. Expected
    * precision after one multiplication: about 12-15 bits. For very small workloads only.
    */
   public static CkksParameters logN12() {
-    return CkksParameters.builder().logN(12).logQ(40, 30).logP(38).logDefaultScale(30).build();
+    return CkksParameters.builder().logN(12).logQ(38, 30).logP(40).logDefaultScale(30).build();
   }
 
   /**
-   * logN 13, log QP 215 (Q 50+3x40, P 45), 128-bit, depth 3, scale 2^40, 4096 slots. Expected
+   * logN 13, log QP 216 (Q 46+3x40, P 50), 128-bit, depth 3, scale 2^40, 4096 slots. Expected
    * precision after a multiplication: about 20-25 bits.
    */
   public static CkksParameters logN13() {
-    return CkksParameters.builder().logN(13).logQ(50, 40, 40, 40).logP(45).logDefaultScale(40).build();
+    return CkksParameters.builder().logN(13).logQ(46, 40, 40, 40).logP(50).logDefaultScale(40).build();
   }
 
   /**
