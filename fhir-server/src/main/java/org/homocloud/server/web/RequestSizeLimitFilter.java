@@ -1,0 +1,135 @@
+package org.homocloud.server.web;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.Constants;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses request bodies larger than a configured limit with 413 and an OperationOutcome.
+ *
+ * <p>HAPI reads the whole body into memory before parsing it, so an unbounded body is a memory attack.
+ * A declared {@code Content-Length} is checked before anything is read; a chunked body is read up to one
+ * byte past the limit and, if it fits, handed on from memory.
+ */
+public class RequestSizeLimitFilter extends OncePerRequestFilter {
+
+    private final long maxBytes;
+    private final FhirContext fhirContext;
+
+    public RequestSizeLimitFilter(long maxBytes, FhirContext fhirContext) {
+        this.maxBytes = maxBytes;
+        this.fhirContext = fhirContext;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            refuse(response, declared + " bytes declared");
+            return;
+        }
+        if (declared >= 0 || !hasBody(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = request.getInputStream().readNBytes(Math.toIntExact(Math.min(maxBytes + 1, Integer.MAX_VALUE)));
+        if (body.length > maxBytes) {
+            refuse(response, "more than " + maxBytes + " bytes sent");
+            return;
+        }
+        chain.doFilter(new BufferedBodyRequest(request, body), response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        String method = request.getMethod();
+        return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+    }
+
+    private void refuse(HttpServletResponse response, String what) throws IOException {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.TOOLONG)
+                .setDiagnostics("Request body too large: " + what + ", limit is " + maxBytes
+                        + " bytes (homocloud.server.max-request-bytes)");
+        byte[] encoded = fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(413);
+        response.setContentType(Constants.CT_FHIR_JSON_NEW + ";charset=UTF-8");
+        response.setContentLength(encoded.length);
+        // Tell the client not to reuse a connection whose unread body Tomcat would have to swallow.
+        response.setHeader("Connection", "close");
+        response.getOutputStream().write(encoded);
+    }
+
+    /** A request whose body has already been read into memory. */
+    private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            InputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() throws IOException {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return false;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("asynchronous reads are not used by HAPI");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding() == null ? "UTF-8" : getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(getInputStream(), java.nio.charset.Charset.forName(encoding)));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.homocloud.server.support;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.homocloud.server.HomocloudServer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A server started and stopped by the test itself, for tests that need their own configuration or a restart.
+ */
+public final class RunningServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private RunningServer(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Starts a server on a random loopback port; {@code properties} are {@code key=value} pairs, passed as
+     * command-line arguments so that they win over application.yaml and profile files, as an operator's would.
+     */
+    public static RunningServer start(String profile, String... properties) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
+        for (String property : properties) {
+            args.add("--" + property);
+        }
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(HomocloudServer.class);
+        if (profile != null) {
+            builder.profiles(profile);
+        }
+        return new RunningServer(builder.run(args.toArray(String[]::new)));
+    }
+
+    public int port() {
+        return ((ServletWebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/fhir";
+    }
+
+    public IGenericClient client() {
+        return FhirClients.client(baseUrl());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
