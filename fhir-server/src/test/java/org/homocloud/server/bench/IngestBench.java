@@ -1,0 +1,130 @@
+package org.homocloud.server.bench;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.homocloud.server.support.RunningServer;
+import org.homocloud.server.support.TestResources;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * Plain (unencrypted) Observation ingest throughput on the embedded H2 database: the baseline that encrypted
+ * ingest is compared against. Run through {@code ./bench ingest [--quick]}; prints one JSON object per line.
+ *
+ * <p>The server runs in this JVM on a fresh temporary data directory, and the clients talk to it over
+ * loopback HTTP with HAPI's generic client, so the figures include parsing, HTTP and the database commit,
+ * as an EHR would see them. A short warm-up is excluded from the measurement.
+ */
+public final class IngestBench {
+
+    private static final int THREADS = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private IngestBench() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int observations = quick ? 300 : 2000;
+        int warmup = quick ? 50 : 200;
+
+        // Spring and HAPI log to standard output; the JSON lines must be the only thing there.
+        PrintStream results = System.out;
+        System.setOut(System.err);
+
+        Path dataDir = Files.createTempDirectory("homocloud-bench-");
+        try (RunningServer server = RunningServer.start(null,
+                "homocloud.storage.data-dir=" + dataDir, "logging.level.root=WARN")) {
+            IGenericClient client = server.client();
+            String patient = "Patient/" + client.create().resource(TestResources.patient(TestResources.uniqueValue()))
+                    .execute().getId().getIdPart();
+
+            singlePosts(server, patient, warmup);
+            transaction(client, patient, warmup);
+
+            double singleSeconds = singlePosts(server, patient, observations);
+            print(results, "single_post_throughput", observations / singleSeconds, observations, singleSeconds,
+                    Map.of("threads", THREADS));
+            double bundleSeconds = transaction(client, patient, observations);
+            print(results, "transaction_bundle_throughput", observations / bundleSeconds, observations, bundleSeconds,
+                    Map.of("bundles", 1));
+        } finally {
+            FileSystemUtils.deleteRecursively(dataDir);
+        }
+        // HAPI leaves non-daemon scheduler threads behind after the context closes.
+        System.exit(0);
+    }
+
+    /** POSTs {@code count} Observations one by one from {@link #THREADS} clients; returns elapsed seconds. */
+    private static double singlePosts(RunningServer server, String patient, int count) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int t = 0; t < THREADS; t++) {
+                IGenericClient client = server.client();
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        client.create().resource(observation(patient, i)).execute();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Sends one transaction Bundle of {@code count} Observations; returns elapsed seconds. */
+    private static double transaction(IGenericClient client, String patient, int count) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < count; i++) {
+            bundle.addEntry().setResource(observation(patient, i)).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+        long start = System.nanoTime();
+        Bundle response = client.transaction().withBundle(bundle).execute();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (response.getEntry().size() != count) {
+            throw new IllegalStateException("transaction answered " + response.getEntry().size() + " entries, sent " + count);
+        }
+        return seconds;
+    }
+
+    private static org.hl7.fhir.r4.model.Observation observation(String patient, int i) {
+        String effective = String.format("2024-%02d-%02dT%02d:00:00Z", 1 + i % 12, 1 + i % 28, i % 24);
+        return TestResources.weight(patient, 50 + (i % 500) / 10.0, effective);
+    }
+
+    private static void print(PrintStream out, String metric, double value, int observations, double seconds,
+            Map<String, Object> extra) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("suite", "ingest");
+        line.put("metric", metric);
+        line.put("value", Math.round(value * 10) / 10.0);
+        line.put("unit", "observations/s");
+        line.put("observations", observations);
+        line.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        line.putAll(extra);
+        line.put("database", "h2-file");
+        line.put("encrypted", false);
+        out.println(JSON.writeValueAsString(line));
+        out.flush();
+    }
+}
