@@ -3,8 +3,9 @@ package org.homocloud.he.bench;
 import java.util.Arrays;
 
 /**
- * Wall-clock timing of one operation: untimed warm-up runs (so the JIT has compiled the hot
- * loops), then timed runs summarised by their median and minimum.
+ * Wall-clock timing of one operation: untimed warm-up runs (at least the given count and at
+ * least one second, so the JIT has compiled the hot loops with full optimisation), then timed
+ * runs summarised by their median and minimum.
  */
 record Timing(double medianMs, double minMs, int runs) {
 
@@ -17,8 +18,12 @@ record Timing(double medianMs, double minMs, int runs) {
   /** Sink for results, so the JIT cannot drop the work that produced them. */
   private static volatile int sink;
 
+  /** Warm-up continues past the given count until this much time has been spent. */
+  static final long MIN_WARMUP_NANOS = 1_000_000_000L;
+
   static Timing measure(int warmups, int runs, Body body) {
-    for (int i = 0; i < warmups; i++) {
+    long warmupStart = System.nanoTime();
+    for (int i = 0; i < warmups || System.nanoTime() - warmupStart < MIN_WARMUP_NANOS; i++) {
       consume(body.run());
     }
     double[] samples = new double[runs];
@@ -44,6 +49,26 @@ record Timing(double medianMs, double minMs, int runs) {
       return last;
     });
     return new Timing(perBatch.medianMs / batch, perBatch.minMs / batch, runs);
+  }
+
+  /**
+   * Times {@code body} on a fresh input from {@code setup} each run, for kernels that consume or
+   * overwrite their input; only the body is timed.
+   */
+  static <S> Timing measure(int warmups, int runs, java.util.function.Supplier<S> setup,
+      java.util.function.Function<S, Object> body) {
+    for (int i = 0; i < warmups; i++) {
+      consume(body.apply(setup.get()));
+    }
+    double[] samples = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      S input = setup.get();
+      long start = System.nanoTime();
+      Object result = body.apply(input);
+      samples[i] = (System.nanoTime() - start) / 1e6;
+      consume(result);
+    }
+    return of(samples);
   }
 
   static Timing of(double[] samples) {
