@@ -1,0 +1,103 @@
+package org.homocloud.he.serialization;
+
+import java.io.IOException;
+import java.util.Optional;
+import org.homocloud.he.HeException;
+import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ring.RnsPoly;
+import org.homocloud.he.ring.RnsRing;
+import org.homocloud.he.ring.sampling.UniformSampler;
+import org.homocloud.he.ring.sampling.Xof;
+import org.homocloud.he.rlwe.SwitchingKey;
+
+/**
+ * The body of a switching key, shared by switching, relinearization and Galois keys and key sets:
+ * digit count (u16), form (u8: 0 full, 1 seeded), [seed (32 bytes) if seeded], then per digit j:
+ * b_j over Q, b_j over P and, in full form only, a_j over Q and a_j over P. Residues are stored
+ * as the engine holds them (NTT and Montgomery form).
+ */
+final class SwitchingKeyBody {
+
+  private SwitchingKeyBody() {}
+
+  static long size(CkksParameters parameters, boolean seeded) {
+    RnsRing ringQ = parameters.rlwe().ringQ();
+    RnsRing ringP = parameters.rlwe().ringP();
+    long perPair = PolyPacking.size(ringQ, ringQ.primeCount()) + PolyPacking.size(ringP, ringP.primeCount());
+    long digits = digitCount(parameters);
+    return 2 + 1 + (seeded ? SerializationFormat.SEED_BYTES : 0) + digits * perPair * (seeded ? 1 : 2);
+  }
+
+  static void write(FormatWriter out, CkksParameters parameters, SwitchingKey key, String what)
+      throws IOException {
+    int digits = digitCount(parameters);
+    if (key.digitCount() != digits) {
+      throw new HeException("cannot write " + what + ": it has " + key.digitCount()
+          + " digits, these parameters use " + digits);
+    }
+    Optional<byte[]> seed = key.seed();
+    out.u16(digits);
+    out.u8(seed.isPresent() ? SerializationFormat.FORM_SEEDED : SerializationFormat.FORM_FULL);
+    if (seed.isPresent()) {
+      out.bytes(seed.get());
+    }
+    RnsRing ringQ = parameters.rlwe().ringQ();
+    RnsRing ringP = parameters.rlwe().ringP();
+    for (int j = 0; j < digits; j++) {
+      PolyPacking.write(out, ringQ, key.bQ(j), ringQ.primeCount(), what + " digit " + j + " b over Q");
+      PolyPacking.write(out, ringP, key.bP(j), ringP.primeCount(), what + " digit " + j + " b over P");
+      if (seed.isEmpty()) {
+        PolyPacking.write(out, ringQ, key.aQ(j), ringQ.primeCount(), what + " digit " + j + " a over Q");
+        PolyPacking.write(out, ringP, key.aP(j), ringP.primeCount(), what + " digit " + j + " a over P");
+      }
+    }
+  }
+
+  static SwitchingKey read(FormatReader in, CkksParameters parameters, String what) throws IOException {
+    int expected = digitCount(parameters);
+    int digits = in.u16(what + " digit count");
+    if (digits != expected) {
+      throw new HeException(what + " has " + digits + " digits, these parameters use " + expected);
+    }
+    boolean seeded = FieldChecks.seeded(in.u8(what + " form"), what);
+    byte[] seed = seeded ? in.bytes(SerializationFormat.SEED_BYTES, what + " seed") : null;
+    RnsRing ringQ = parameters.rlwe().ringQ();
+    RnsRing ringP = parameters.rlwe().ringP();
+    RnsPoly[] bQ = new RnsPoly[digits];
+    RnsPoly[] bP = new RnsPoly[digits];
+    RnsPoly[] aQ = new RnsPoly[digits];
+    RnsPoly[] aP = new RnsPoly[digits];
+    for (int j = 0; j < digits; j++) {
+      bQ[j] = PolyPacking.read(in, ringQ, ringQ.primeCount(), what + " digit " + j + " b over Q");
+      bP[j] = PolyPacking.read(in, ringP, ringP.primeCount(), what + " digit " + j + " b over P");
+      if (!seeded) {
+        aQ[j] = PolyPacking.read(in, ringQ, ringQ.primeCount(), what + " digit " + j + " a over Q");
+        aP[j] = PolyPacking.read(in, ringP, ringP.primeCount(), what + " digit " + j + " a over P");
+      }
+    }
+    if (seeded) {
+      expand(seed, ringQ, ringP, aQ, aP);
+    }
+    return new SwitchingKey(bQ, bP, aQ, aP, seed);
+  }
+
+  /**
+   * Re-expands the a_j exactly as {@link org.homocloud.he.rlwe.KeyGenerator} does: one XOF over
+   * the seed; for each digit, Q limbs then P limbs; then into Montgomery form.
+   */
+  private static void expand(byte[] seed, RnsRing ringQ, RnsRing ringP, RnsPoly[] aQ, RnsPoly[] aP) {
+    Xof uniform = new Xof(seed);
+    for (int j = 0; j < aQ.length; j++) {
+      aQ[j] = ringQ.newPoly();
+      aP[j] = ringP.newPoly();
+      UniformSampler.sample(ringQ, uniform, aQ[j]);
+      UniformSampler.sample(ringP, uniform, aP[j]);
+      ringQ.toMontgomery(aQ[j], aQ[j]);
+      ringP.toMontgomery(aP[j], aP[j]);
+    }
+  }
+
+  private static int digitCount(CkksParameters parameters) {
+    return parameters.rlwe().digitCount(parameters.maxLevel());
+  }
+}
