@@ -231,6 +231,63 @@ public final class Evaluator {
     return out;
   }
 
+  /**
+   * Multiplies every slot by the real constant {@code c} encoded at an explicit scale: the
+   * result's scale is {@code a.scale() * constantScale}. Choosing constantScale = target * q_l /
+   * a.scale() makes the result land exactly on {@code target} after the next rescale, which is
+   * how polynomial evaluation keeps every summand at one scale.
+   */
+  public void multiplyByConstant(Ciphertext a, double c, double constantScale, Ciphertext out) {
+    if (!(constantScale > 0) || Double.isInfinite(constantScale)) {
+      throw new HeException("constant scale must be positive and finite: " + constantScale);
+    }
+    int limbs = a.level() + 1;
+    long[] residues = scaledResidues(c, constantScale, limbs);
+    RnsPoly[] result = new RnsPoly[a.degree() + 1];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = ringQ.newPoly(limbs);
+      ringQ.mulScalars(a.poly(i), residues, result[i]);
+    }
+    out.set(result, a.scale() * constantScale, a.logSlots());
+  }
+
+  public Ciphertext multiplyByConstantNew(Ciphertext a, double c, double constantScale) {
+    Ciphertext out = a.copy();
+    multiplyByConstant(a, c, constantScale, out);
+    return out;
+  }
+
+  /**
+   * Multiplies every slot by the imaginary unit i, exactly: i is the monomial X^(N/2) in every
+   * slot, so this is a signed shift of the coefficients, with no noise, level or scale change.
+   */
+  public void multiplyByI(Ciphertext a, Ciphertext out) {
+    RnsPoly monomial = imaginaryUnitNtt(a.level() + 1);
+    RnsPoly montgomery = ringQ.newPoly(a.level() + 1);
+    ringQ.toMontgomery(monomial, montgomery);
+    RnsPoly[] result = new RnsPoly[a.degree() + 1];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = ringQ.newPoly(a.level() + 1);
+      ringQ.mulMontgomery(a.poly(i), montgomery, result[i]);
+    }
+    out.set(result, a.scale(), a.logSlots());
+  }
+
+  public Ciphertext multiplyByINew(Ciphertext a) {
+    Ciphertext out = a.copy();
+    multiplyByI(a, out);
+    return out;
+  }
+
+  private RnsPoly imaginaryUnitNtt(int limbs) {
+    RnsPoly monomial = ringQ.newPoly(limbs);
+    for (int l = 0; l < limbs; l++) {
+      monomial.limb(l)[parameters.n() / 2] = 1;
+    }
+    ringQ.ntt(monomial);
+    return monomial;
+  }
+
   /** Multiplies every slot by an integer; the scale is unchanged and no level is consumed. */
   public void multiplyByInteger(Ciphertext a, long k, Ciphertext out) {
     int limbs = a.level() + 1;
@@ -327,6 +384,11 @@ public final class Evaluator {
     Ciphertext out = a.copy();
     rescale(a, out);
     return out;
+  }
+
+  /** Drops primes until the ciphertext is at {@code level}; a no-op copy if it already is. */
+  public Ciphertext dropToLevelNew(Ciphertext a, int level) {
+    return dropLevelNew(a, a.level() - level);
   }
 
   /** Drops {@code levels} primes without dividing (modulus switching to a smaller Q). */
