@@ -12,7 +12,8 @@ public final class SerializedSize {
 
   private SerializedSize() {}
 
-  /** A ciphertext of this degree at this level; seeded applies to degree 1 only. */
+  /** A ciphertext of this degree (1 or 2) at this level; {@code seeded} counts
+   * only for degree 1, the only degree written seeded. */
   public static long ciphertext(CkksParameters parameters, int degree, int level, boolean seeded) {
     return Header.size(ObjectType.CIPHERTEXT) + ciphertextBody(parameters, degree, level, seeded);
   }
@@ -53,13 +54,17 @@ public final class SerializedSize {
   }
 
   static long ciphertextBody(CkksParameters parameters, int degree, int level, boolean seeded) {
+    FieldChecks.degree(degree, "ciphertext");
+    FieldChecks.level(level, parameters, "ciphertext");
     RnsRing ringQ = parameters.rlwe().ringQ();
-    long polys = degree + 1 - (seeded ? 1 : 0);
-    return 1 + 1 + 1 + 8 + 1 + (seeded ? SerializationFormat.SEED_BYTES : 0)
+    boolean withSeed = seeded && degree == 1;
+    long polys = degree + 1 - (withSeed ? 1 : 0);
+    return 1 + 1 + 1 + 8 + 1 + (withSeed ? SerializationFormat.SEED_BYTES : 0)
         + polys * PolyPacking.size(ringQ, level + 1);
   }
 
   static long plaintextBody(CkksParameters parameters, int level) {
+    FieldChecks.level(level, parameters, "plaintext");
     return 1 + 1 + 8 + PolyPacking.size(parameters.rlwe().ringQ(), level + 1);
   }
 
