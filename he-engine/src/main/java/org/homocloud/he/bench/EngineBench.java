@@ -157,8 +157,8 @@ public final class EngineBench {
         ntt.forward(a);
         return a;
       });
-      log.printf("engine bench: logN %d, %d thread(s), %-22s median %9.4f ms, min %9.4f ms%n",
-          logN, threads, "ntt", t.medianMs(), t.minMs());
+      log.printf("engine bench: logN %d, %d thread(s), %-22s median %9.4f ms, min %9.4f ms, cpu %9.4f ms%n",
+          logN, threads, "ntt", t.medianMs(), t.minMs(), t.cpuMedianMs());
       emit(measurement("ntt", logN, 1, threads, t)
           .put("prime_bits", q.bitLength())
           .put("parallel", false));
@@ -237,7 +237,7 @@ public final class EngineBench {
         emit(measurement("mul_relin_rescale", logN, primes, threads, t)
             .put("level_after", product.level()), p);
         if (threads == 1) {
-          emit(comparison("mul_relin_rescale", logN, primes, t.medianMs())
+          emit(comparison("mul_relin_rescale", logN, primes, t)
               .put("precision_bits", p.meanBits())
               .put("openfhe_precision_bits", OpenFheReference.precisionAfterMultiply(logN)));
         } else if (threads == 2 && logN == 16) {
@@ -291,13 +291,16 @@ public final class EngineBench {
       worstMinBits = Math.min(worstMinBits, p.minBits());
     }
     double eachAfterPrecompute = (total.medianMs() - precompute.medianMs()) / count;
+    double cpuEachAfterPrecompute = (total.cpuMedianMs() - precompute.cpuMedianMs()) / count;
     emit(measurement("hoisted_rotation", logN, primes, threads,
-            new Timing(total.medianMs() / count, total.minMs() / count, total.runs()))
+            new Timing(total.medianMs() / count, total.minMs() / count, total.cpuMedianMs() / count,
+                total.runs()))
         .put("rotations", count)
         .put("ms_total_median", total.medianMs())
         .put("ms_total_min", total.minMs())
         .put("ms_precompute_median", precompute.medianMs())
         .put("ms_each_after_precompute", eachAfterPrecompute)
+        .put("cpu_ms_precompute_median", threads == 1 ? precompute.cpuMedianMs() : null)
         .put("precision_bits", worstMeanBits)
         .put("precision_min_bits", worstMinBits));
     if (threads == 1) {
@@ -314,7 +317,13 @@ public final class EngineBench {
           .put("ratio_precompute_vs_openfhe", precompute.medianMs() / once)
           .put("ms_total_median", total.medianMs())
           .put("openfhe_total_ms", once + count * each)
-          .put("ratio_total_vs_openfhe", total.medianMs() / (once + count * each)));
+          .put("ratio_total_vs_openfhe", total.medianMs() / (once + count * each))
+          .put("cpu_ms_each_after_precompute", cpuEachAfterPrecompute)
+          .put("cpu_ratio_vs_openfhe", cpuEachAfterPrecompute / each)
+          .put("cpu_ms_precompute_median", precompute.cpuMedianMs())
+          .put("cpu_ratio_precompute_vs_openfhe", precompute.cpuMedianMs() / once)
+          .put("cpu_ms_total_median", total.cpuMedianMs())
+          .put("cpu_ratio_total_vs_openfhe", total.cpuMedianMs() / (once + count * each)));
     }
   }
 
@@ -347,29 +356,46 @@ public final class EngineBench {
     System.gc();
     long start = System.nanoTime();
     Timing t = Timing.measure(warmups, runs, body);
-    log.printf("engine bench: logN %d, %d thread(s), %-22s median %9.2f ms, min %9.2f ms (%d runs, %.1f s)%n",
-        logN, threads, what, t.medianMs(), t.minMs(), t.runs(), (System.nanoTime() - start) / 1e9);
+    log.printf("engine bench: logN %d, %d thread(s), %-22s median %9.2f ms, min %9.2f ms, cpu %9.2f ms"
+            + " (%d runs, %.1f s, load %.1f)%n",
+        logN, threads, what, t.medianMs(), t.minMs(), t.cpuMedianMs(), t.runs(),
+        (System.nanoTime() - start) / 1e9, loadAverage());
     return t;
   }
 
   private JsonLine measurement(String op, int logN, int primes, int threads, Timing t) {
     return new JsonLine().put("suite", "engine").put("kind", "measurement").put("op", op)
         .put("logN", logN).put("primes", primes).put("threads", threads)
-        .put("ms_median", t.medianMs()).put("ms_min", t.minMs()).put("runs", t.runs());
+        .put("ms_median", t.medianMs()).put("ms_min", t.minMs()).put("runs", t.runs())
+        // Only meaningful when all the work runs on the calling thread.
+        .put("cpu_ms_median", threads == 1 ? t.cpuMedianMs() : null)
+        .put("load_avg", loadAverage());
   }
 
   private void compareSingleThread(String op, int logN, int primes, int threads, Timing t) {
     if (threads == 1) {
-      emit(comparison(op, logN, primes, t.medianMs()));
+      emit(comparison(op, logN, primes, t));
     }
   }
 
-  private JsonLine comparison(String op, int logN, int primes, double ms) {
+  /** One-minute system load average: how much the machine was shared while we measured. */
+  static Double loadAverage() {
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? null : Math.round(load * 100) / 100.0;
+  }
+
+  /**
+   * Our single-threaded median against OpenFHE's; the CPU-time ratio is given too, as it is the
+   * steadier figure when the machine is shared.
+   */
+  private JsonLine comparison(String op, int logN, int primes, Timing t) {
     Double reference = OpenFheReference.ms(op, logN);
     return new JsonLine().put("suite", "engine").put("kind", "vs_openfhe").put("op", op)
-        .put("logN", logN).put("primes", primes).put("threads", 1).put("ms_median", ms)
+        .put("logN", logN).put("primes", primes).put("threads", 1).put("ms_median", t.medianMs())
+        .put("cpu_ms_median", t.cpuMedianMs())
         .put("openfhe_ms", reference).put("openfhe_threads", 1)
-        .put("ratio_vs_openfhe", reference == null ? null : ms / reference);
+        .put("ratio_vs_openfhe", reference == null ? null : t.medianMs() / reference)
+        .put("cpu_ratio_vs_openfhe", reference == null ? null : t.cpuMedianMs() / reference);
   }
 
   private void emit(JsonLine line, PrecisionStats p) {

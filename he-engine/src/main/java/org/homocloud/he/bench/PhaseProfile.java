@@ -275,11 +275,13 @@ final class PhaseProfile {
 
     <S> void time(String phase, java.util.function.Supplier<S> setup, java.util.function.Function<S, Object> body) {
       Timing t = Timing.measure(warmups, runs, setup, body);
-      log.printf("phase profile: logN %d, %d thread(s), %-42s median %9.2f ms, min %9.2f ms%n",
-          logN, threads, phase, t.medianMs(), t.minMs());
+      log.printf("phase profile: logN %d, %d thread(s), %-42s median %9.2f ms, min %9.2f ms, cpu %9.2f ms%n",
+          logN, threads, phase, t.medianMs(), t.minMs(), t.cpuMedianMs());
       out.println(new JsonLine().put("suite", "engine").put("kind", "phase").put("phase", phase)
           .put("logN", logN).put("primes", limbs).put("threads", threads)
-          .put("ms_median", t.medianMs()).put("ms_min", t.minMs()).put("runs", t.runs()));
+          .put("ms_median", t.medianMs()).put("ms_min", t.minMs())
+          .put("cpu_ms_median", threads == 1 ? t.cpuMedianMs() : null).put("runs", t.runs())
+          .put("load_avg", EngineBench.loadAverage()));
       out.flush();
     }
 

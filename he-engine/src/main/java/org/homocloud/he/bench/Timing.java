@@ -1,13 +1,19 @@
 package org.homocloud.he.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Wall-clock timing of one operation: untimed warm-up runs (at least the given count and at
- * least one second, so the JIT has compiled the hot loops with full optimisation), then timed
- * runs summarised by their median and minimum.
+ * Timing of one operation: untimed warm-up runs (at least the given count and at least one
+ * second, so the JIT has compiled the hot loops with full optimisation), then timed runs
+ * summarised by the median and minimum of their wall-clock time, and the median CPU time of the
+ * calling thread. On a shared machine the CPU time of a single-threaded run is the steadier
+ * figure: it leaves out the time the thread waited for a core (it also leaves out GC threads).
  */
-record Timing(double medianMs, double minMs, int runs) {
+record Timing(double medianMs, double minMs, double cpuMedianMs, int runs) {
 
   /** Something to time; may return a result, which is consumed so it cannot be optimised away. */
   @FunctionalInterface
@@ -18,22 +24,13 @@ record Timing(double medianMs, double minMs, int runs) {
   /** Sink for results, so the JIT cannot drop the work that produced them. */
   private static volatile int sink;
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   /** Warm-up continues past the given count until this much time has been spent. */
   static final long MIN_WARMUP_NANOS = 1_000_000_000L;
 
   static Timing measure(int warmups, int runs, Body body) {
-    long warmupStart = System.nanoTime();
-    for (int i = 0; i < warmups || System.nanoTime() - warmupStart < MIN_WARMUP_NANOS; i++) {
-      consume(body.run());
-    }
-    double[] samples = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      long start = System.nanoTime();
-      Object result = body.run();
-      samples[i] = (System.nanoTime() - start) / 1e6;
-      consume(result);
-    }
-    return of(samples);
+    return measure(warmups, runs, () -> null, x -> body.run());
   }
 
   /**
@@ -48,35 +45,43 @@ record Timing(double medianMs, double minMs, int runs) {
       }
       return last;
     });
-    return new Timing(perBatch.medianMs / batch, perBatch.minMs / batch, runs);
+    return new Timing(perBatch.medianMs / batch, perBatch.minMs / batch,
+        perBatch.cpuMedianMs / batch, runs);
   }
 
   /**
    * Times {@code body} on a fresh input from {@code setup} each run, for kernels that consume or
    * overwrite their input; only the body is timed.
    */
-  static <S> Timing measure(int warmups, int runs, java.util.function.Supplier<S> setup,
-      java.util.function.Function<S, Object> body) {
-    for (int i = 0; i < warmups; i++) {
+  static <S> Timing measure(int warmups, int runs, Supplier<S> setup, Function<S, Object> body) {
+    long warmupStart = System.nanoTime();
+    for (int i = 0; i < warmups || System.nanoTime() - warmupStart < MIN_WARMUP_NANOS; i++) {
       consume(body.apply(setup.get()));
     }
-    double[] samples = new double[runs];
+    double[] wall = new double[runs];
+    double[] cpu = new double[runs];
     for (int i = 0; i < runs; i++) {
       S input = setup.get();
+      long cpuStart = THREADS.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       Object result = body.apply(input);
-      samples[i] = (System.nanoTime() - start) / 1e6;
+      wall[i] = (System.nanoTime() - start) / 1e6;
+      cpu[i] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6;
       consume(result);
     }
-    return of(samples);
+    double[] sortedWall = sorted(wall);
+    return new Timing(median(sortedWall), sortedWall[0], median(sorted(cpu)), runs);
   }
 
-  static Timing of(double[] samples) {
-    double[] sorted = samples.clone();
-    Arrays.sort(sorted);
+  private static double[] sorted(double[] samples) {
+    double[] s = samples.clone();
+    Arrays.sort(s);
+    return s;
+  }
+
+  private static double median(double[] sorted) {
     int k = sorted.length;
-    double median = k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
-    return new Timing(median, sorted[0], k);
+    return k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
   }
 
   private static void consume(Object result) {
