@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * One in-process server on a random loopback port, with an H2 database in a fresh temporary directory.
@@ -52,7 +53,8 @@ public abstract class ServerTestBase {
     private static Path createDataDir() {
         try {
             Path dir = Files.createTempDirectory("homocloud-test-");
-            dir.toFile().deleteOnExit();
+            // The database files hold the Synthea load (tens of MB); do not leave them in /tmp.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
