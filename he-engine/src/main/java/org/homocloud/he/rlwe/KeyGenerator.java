@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.HeException;
 import org.homocloud.he.ring.Automorphism;
 import org.homocloud.he.ring.Modulus;
 import org.homocloud.he.ring.RnsPoly;
@@ -55,7 +56,7 @@ public final class KeyGenerator {
   public RelinearizationKey generateRelinearizationKey(SecretKey sk) {
     RnsPoly s2 = ringQ.newPoly();
     ringQ.mulMontgomery(sk.nttQ(), sk.montgomeryQ(), s2);
-    return new RelinearizationKey(generateSwitchingKey(s2, sk));
+    return new RelinearizationKey(generateSwitchingKey(s2, sk, parameters.maxLevel()));
   }
 
   /** Key for the automorphism X -> X^g: switches from sigma_g(s) to s. */
@@ -63,20 +64,35 @@ public final class KeyGenerator {
     int[] table = Automorphism.nttIndexTable(parameters.logN(), galoisElement);
     RnsPoly permuted = ringQ.newPoly();
     Automorphism.applyNtt(sk.nttQ(), table, permuted, ringQ.parallelism());
-    return new GaloisKey(galoisElement, generateSwitchingKey(permuted, sk));
+    return new GaloisKey(galoisElement, generateSwitchingKey(permuted, sk, parameters.maxLevel()));
   }
 
   /** Switching key from {@code from} to {@code to}, over the full Q chain. */
   public SwitchingKey generateSwitchingKey(SecretKey from, SecretKey to) {
-    return generateSwitchingKey(from.nttQ(), to);
+    return generateSwitchingKey(from.nttQ(), to, parameters.maxLevel());
+  }
+
+  /**
+   * Switching key from {@code from} to {@code to} that works up to {@code maxLevel} only: it
+   * holds Q primes 0..maxLevel and P. A key towards a sparse secret must be made this way at
+   * the lowest level it is used at: RLWE with a sparse secret under a large modulus is weak,
+   * which is why Lattigo 6.1.1 moved its dense-to-sparse bootstrapping key to level 0.
+   */
+  public SwitchingKey generateSwitchingKey(SecretKey from, SecretKey to, int maxLevel) {
+    if (maxLevel < 0 || maxLevel > parameters.maxLevel()) {
+      throw new HeException("key level must be in [0, " + parameters.maxLevel() + "]: " + maxLevel);
+    }
+    return generateSwitchingKey(from.nttQ(), to, maxLevel);
   }
 
   /**
    * Switching key from s' (given in NTT form over Q) to {@code sk}: digit j holds
-   * (-a_j*s + e_j + P*[j-th idempotent]*s', a_j) over Q*P. Stored in Montgomery form.
+   * (-a_j*s + e_j + P*[j-th idempotent]*s', a_j) over Q_maxLevel*P. Stored in Montgomery form.
+   * The a_j are expanded from one public seed, digit by digit, Q limbs then P limbs.
    */
-  SwitchingKey generateSwitchingKey(RnsPoly sPrimeNttQ, SecretKey sk) {
-    int digits = parameters.digitCount(parameters.maxLevel());
+  SwitchingKey generateSwitchingKey(RnsPoly sPrimeNttQ, SecretKey sk, int maxLevel) {
+    int digits = parameters.digitCount(maxLevel);
+    int qLimbs = maxLevel + 1;
     int alpha = parameters.primesPerDigit();
     byte[] seed = Xof.newSeed();
     Xof uniform = new Xof(seed);
@@ -88,25 +104,25 @@ public final class KeyGenerator {
     RnsPoly sMontP = ringP.newPoly();
     ringP.toMontgomery(sk.nttP(), sMontP);
     for (int j = 0; j < digits; j++) {
-      RnsPoly aq = ringQ.newPoly();
+      RnsPoly aq = ringQ.newPoly(qLimbs);
       RnsPoly ap = ringP.newPoly();
       UniformSampler.sample(ringQ, uniform, aq);
       UniformSampler.sample(ringP, uniform, ap);
       long[] e = gaussian.sample(parameters.n(), errors);
-      RnsPoly bq = ringQ.newPoly();
+      RnsPoly bq = ringQ.newPoly(qLimbs);
       RnsPoly bp = ringP.newPoly();
       ringQ.setCoefficients(e, bq);
       ringQ.ntt(bq);
       ringP.setCoefficients(e, bp);
       ringP.ntt(bp);
-      RnsPoly product = ringQ.newPoly();
+      RnsPoly product = ringQ.newPoly(qLimbs);
       ringQ.mulMontgomery(aq, sk.montgomeryQ(), product);
       ringQ.sub(bq, product, bq);
       RnsPoly productP = ringP.newPoly();
       ringP.mulMontgomery(ap, sMontP, productP);
       ringP.sub(bp, productP, bp);
       int start = j * alpha;
-      int end = Math.min(start + alpha, ringQ.primeCount());
+      int end = Math.min(start + alpha, qLimbs);
       for (int i = start; i < end; i++) {
         Modulus m = ringQ.modulus(i);
         long pModQ = parameters.pProduct().mod(java.math.BigInteger.valueOf(m.value())).longValue();

@@ -130,6 +130,10 @@ public final class KeySwitcher {
       throw new HeException(
           "switching key has " + key.digitCount() + " digits, ciphertext needs " + d.digitCount());
     }
+    if (key.bQ(0).limbCount() < level + 1) {
+      throw new HeException("switching key works up to level " + (key.bQ(0).limbCount() - 1)
+          + ", the ciphertext is at level " + level);
+    }
     RnsPoly accQ0 = ringQ.newPoly(level + 1);
     RnsPoly accQ1 = ringQ.newPoly(level + 1);
     RnsPoly accP0 = ringP.newPoly();
