@@ -28,6 +28,9 @@ public abstract sealed class ObjectCodec<T>
   /** Large enough that stream writes of key sets go out in big blocks. */
   static final int BUFFER_BYTES = 1 << 16;
 
+  /** The largest array a JVM reliably allocates. */
+  static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
   private final CkksParameters parameters;
   private final ObjectType type;
 
@@ -63,9 +66,20 @@ public abstract sealed class ObjectCodec<T>
     return readBody(reader);
   }
 
-  /** The serialized form of {@code value}; its length is {@link #size(Object)}. */
+  /**
+   * The serialized form of {@code value}; its length is {@link #size(Object)}. Objects of 2 GB
+   * or more (large evaluation key sets) do not fit in an array: write them to a stream.
+   */
   public final byte[] toBytes(T value) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(size(value), Integer.MAX_VALUE - 8));
+    if (value == null) {
+      throw new HeException("cannot write a null " + type.description());
+    }
+    long size = size(value);
+    if (size > MAX_ARRAY_BYTES) {
+      throw new HeException("a " + type.description() + " of " + size
+          + " bytes does not fit in a byte array; write it to a stream instead");
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
     try {
       write(value, bytes);
     } catch (IOException e) {
