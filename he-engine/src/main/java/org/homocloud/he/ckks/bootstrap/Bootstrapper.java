@@ -50,10 +50,6 @@ public final class Bootstrapper {
   public Bootstrapper(BootstrappingParameters parameters, BootstrappingKeys keys, Parallelism parallelism) {
     this.parameters = parameters;
     this.ckks = parameters.ckks();
-    if (ckks.logSlots() != ckks.logN() - 1) {
-      throw new HeException("this bootstrapper supports full packing (logSlots = logN - 1 = "
-          + (ckks.logN() - 1) + "), not 2^" + ckks.logSlots() + " slots");
-    }
     this.keys = keys;
     this.evaluator = new Evaluator(ckks, keys.evaluationKeys(), parallelism);
     this.encoder = new Encoder(ckks);
@@ -72,7 +68,20 @@ public final class Bootstrapper {
   public static SortedSet<Integer> rotationsNeeded(BootstrappingParameters parameters) {
     SortedSet<Integer> all = new TreeSet<>(HomomorphicDft.rotations(coeffsToSlots(parameters)));
     all.addAll(HomomorphicDft.rotations(slotsToCoeffs(parameters)));
+    all.addAll(traceRotations(parameters.ckks()));
     return all;
+  }
+
+  /**
+   * Rotations of the trace to the sparse subring: n, 2n, ..., N/4 for n slots. Their Galois
+   * elements 5^(n 2^i) generate the automorphisms fixing X^(N/2n).
+   */
+  private static List<Integer> traceRotations(CkksParameters ckks) {
+    List<Integer> rotations = new java.util.ArrayList<>();
+    for (int k = ckks.slots(); k < ckks.n() / 2; k <<= 1) {
+      rotations.add(k);
+    }
+    return rotations;
   }
 
   private static List<LinearTransform> coeffsToSlots(BootstrappingParameters p) {
@@ -83,10 +92,17 @@ public final class Bootstrapper {
     return HomomorphicDft.slotsToCoeffs(p.ckks().logN(), p.ckks().logSlots(), p.stcLevels(), 1.0);
   }
 
-  /** Refreshes {@code ct}; the result has the same scale and {@code levelsLeft()} levels. */
+  /**
+   * Refreshes {@code ct} (full or sparse packing, real or complex slots); the result has the
+   * same scale and {@code levelsLeft()} levels.
+   */
   public Ciphertext bootstrap(Ciphertext ct) {
     if (ct.degree() != 1) {
       throw new HeException("cannot bootstrap a degree-" + ct.degree() + " ciphertext: relinearize first");
+    }
+    if (ct.logSlots() != ckks.logSlots()) {
+      throw new HeException("this bootstrapper is for 2^" + ckks.logSlots() + " slots, the ciphertext has 2^"
+          + ct.logSlots());
     }
     double q0 = ckks.rlwe().qPrimes().get(0);
     Ciphertext bottom = evaluator.dropToLevelNew(ct, 0);
@@ -101,8 +117,14 @@ public final class Bootstrapper {
     int top = ckks.maxLevel();
     double evalModScale = ckks.rlwe().qPrimes().get(top - coeffsToSlots.size());
 
+    // With n < N/2 slots the message lives in the subring of X^gap (gap = N/2n), but ModRaise's
+    // q_0 I(X) does not: the trace keeps the coefficients at multiples of gap, times gap.
+    for (int k : traceRotations(ckks)) {
+      evaluator.add(raised, evaluator.rotateNew(raised, k), raised);
+    }
+    int gap = ckks.n() / (2 * ckks.slots());
     // Slots of v become (P_k + i P_{k+N/2}) / (2 q_0 K): the metadata scale does the division.
-    raised.setScale(2 * q0 * parameters.evalModK());
+    raised.setScale(2 * q0 * parameters.evalModK() * gap);
     Ciphertext v = applyChain(coeffsToSlots, raised, evalModScale);
     Ciphertext conjugate = evaluator.conjugateNew(v);
     Ciphertext real = evaluator.addNew(v, conjugate);

@@ -20,32 +20,37 @@ public final class BootstrappingPresets {
 
   /**
    * INSECURE, for tests: logN 12, 2048 slots, q_0 60 bits, 2 levels of 45 bits left for
-   * computation, StC 2 x 50, EvalMod 9 x 58, CtS 2 x 58; P 2 x 61. Message ratio 2^10.
+   * computation, StC 2 x 50, EvalMod 9 x 60, CtS 2 x 60; P 2 x 61. Message ratio 2^10.
    */
   public static BootstrappingParameters insecureForTestingLogN12() {
     return insecureForTesting(12);
   }
 
-  /** INSECURE, for tests: the same shape at logN 11 (1024 slots). */
-  public static BootstrappingParameters insecureForTestingLogN11() {
-    return insecureForTesting(11);
+  /** INSECURE, for tests: the same shape at logN 12 with sparse packing, 2^logSlots slots. */
+  public static BootstrappingParameters insecureForTestingLogN12(int logSlots) {
+    return insecureForTesting(12, logSlots);
   }
 
   private static BootstrappingParameters insecureForTesting(int logN) {
-    int[] logQ = chain(60, 2, 45, 2, 50, 9, 58, 2, 58);
+    return insecureForTesting(logN, logN - 1);
+  }
+
+  private static BootstrappingParameters insecureForTesting(int logN, int logSlots) {
+    int[] logQ = chain(60, 2, 45, 2, 50, 9, 60, 2, 60);
     CkksParameters ckks = CkksParameters.builder().logN(logN).logQ(logQ).logP(61, 61).primesPerDigit(2)
-        .logDefaultScale(45).insecureForTesting(true).build();
+        .logDefaultScale(45).logSlots(logSlots).insecureForTesting(true).build();
     return new BootstrappingParameters(ckks, 2, 2, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 10);
   }
 
   /**
-   * logN 16, 32768 slots, 128-bit secure for a uniform ternary secret (log QP below 1747):
-   * q_0 60 bits, 9 levels of 42 bits left for computation (scale 2^42), StC 3 x 45, EvalMod 9 x 55,
-   * CtS 3 x 57; P 5 x 61, digits of 5 primes. Failure probability: see
+   * logN 16, 32768 slots, 128-bit secure for a uniform ternary secret (log QP about 1598, below
+   * the table's 1747): q_0 60 bits, 9 levels of 42 bits left for computation (scale 2^42), StC 3
+   * x 45, EvalMod 9 x 60, CtS 3 x 60; P 5 x 61, digits of 5 primes; message ratio 2^9. Failure
+   * probability (an overflow beyond K = 16 in any coefficient) about 2^-50: see
    * {@link BootstrappingParameters#log2FailureProbability()}.
    */
   public static BootstrappingParameters logN16() {
-    int[] logQ = chain(60, 9, 42, 3, 45, 9, 55, 3, 57);
+    int[] logQ = chain(60, 9, 42, 3, 45, 9, 60, 3, 60);
     CkksParameters ckks = CkksParameters.builder().logN(16).logQ(logQ).logP(61, 61, 61, 61, 61)
         .primesPerDigit(5).logDefaultScale(42).build();
     return new BootstrappingParameters(ckks, 3, 3, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 9);
