@@ -1,6 +1,7 @@
 package org.homocloud.server.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -28,6 +29,13 @@ class ModuleArrowsTest {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("org.homocloud");
+    }
+
+    @Test
+    void importSeesEngineAndServer_soTheRulesBelowAreNotVacuous() {
+        assertThat(classes.stream().map(c -> c.getPackageName()))
+                .anyMatch(p -> p.startsWith("org.homocloud.he."))
+                .anyMatch(p -> p.startsWith("org.homocloud.server"));
     }
 
     @Test
