@@ -54,34 +54,48 @@ public final class BasisExtender {
   /**
    * Converts coefficient-domain limbs {@code in[0..sourceCount)} to the listed targets: for each
    * t in {@code targets}, {@code out[t]} receives the residues modulo target prime t.
+   *
+   * <p>Works through the coefficients in blocks of {@value #BLOCK}: the scaled source residues of
+   * one block are laid out coefficient by coefficient in a buffer small enough for the L1 cache,
+   * then every target reads them from there. Target by target over whole limbs would stream
+   * all source limbs from memory once per target. Blocks are also the unit of parallel work.
    */
   public void extend(long[][] in, long[][] out, int[] targets, Parallelism parallelism) {
     int n = in[0].length;
+    int blocks = (n + BLOCK - 1) / BLOCK;
+    parallelism.forEach(blocks, b -> extendBlock(in, out, targets, b * BLOCK, Math.min(n, (b + 1) * BLOCK)));
+  }
+
+  /** Coefficients per block: k source residues of this many coefficients fit in 16 KB for k <= 8. */
+  private static final int BLOCK = 256;
+
+  private void extendBlock(long[][] in, long[][] out, int[] targets, int from, int to) {
     int k = source.length;
-    long[][] scaled = new long[k][n];
-    parallelism.forEach(k, i -> {
+    int size = to - from;
+    // scaled[c * k + i] = [a_i * (Q'/q_i)^-1]_{q_i} for coefficient from + c.
+    long[] scaled = new long[size * k];
+    for (int i = 0; i < k; i++) {
       Modulus q = source[i];
       long w = qHatInv[i];
       long wShoup = qHatInvShoup[i];
       long[] a = in[i];
-      long[] y = scaled[i];
-      for (int c = 0; c < n; c++) {
-        y[c] = q.mulShoup(a[c], w, wShoup);
+      for (int c = 0; c < size; c++) {
+        scaled[c * k + i] = q.mulShoup(a[from + c], w, wShoup);
       }
-    });
-    parallelism.forEach(targets.length, t -> {
-      int j = targets[t];
+    }
+    for (int j : targets) {
       Modulus p = target[j];
       long pv = p.value();
       long pInv = p.qInvMod2to64();
       long oneShoup = p.shoupOfOne();
       long[] constants = qHatMontgomery[j];
       long[] z = out[j];
-      for (int c = 0; c < n; c++) {
+      for (int c = 0; c < size; c++) {
+        int base = c * k;
         long hi = 0;
         long lo = 0;
         for (int i = 0; i < k; i++) {
-          long y = scaled[i][c];
+          long y = scaled[base + i];
           long w = constants[i];
           long productLo = y * w;
           hi += Math.multiplyHigh(y, w);
@@ -91,8 +105,8 @@ public final class BasisExtender {
         // (hi * 2^64 + lo) * 2^-64 = hi + lo * 2^-64 (mod p).
         long hiReduced = p.reduceOnce(Modulus.mulShoupLazy(hi, 1, oneShoup, pv));
         long loPart = Modulus.montgomeryReduce(0, lo, pv, pInv);
-        z[c] = p.add(hiReduced, loPart);
+        z[from + c] = p.add(hiReduced, loPart);
       }
-    });
+    }
   }
 }
