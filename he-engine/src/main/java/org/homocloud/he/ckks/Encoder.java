@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import org.homocloud.he.HeException;
 import org.homocloud.he.ring.BitReversal;
 import org.homocloud.he.ring.CrtReconstruction;
+import org.homocloud.he.ring.Parallelism;
 import org.homocloud.he.ring.RnsPoly;
 import org.homocloud.he.ring.RnsRing;
 import org.homocloud.he.rlwe.Plaintext;
@@ -15,7 +16,8 @@ import org.homocloud.he.rlwe.Plaintext;
  * embedding, and back. Slot j corresponds to the root zeta^(5^j) of X^N + 1, so that rotating
  * slots is the automorphism X -> X^(5^k); the special FFT of Cheon-Kim-Kim-Song evaluates the
  * embedding in O(N log N). Sparse packings (fewer slots) place coefficients with a gap of
- * N / (2 * slots). Immutable and thread-safe.
+ * N / (2 * slots). Immutable and thread-safe; with a {@link Parallelism} above one, the
+ * per-limb work (NTT, residues, CRT reconstruction) is spread over several threads.
  */
 public final class Encoder {
 
@@ -29,8 +31,12 @@ public final class Encoder {
   private final double[] rootsIm;
 
   public Encoder(CkksParameters parameters) {
+    this(parameters, Parallelism.sequential());
+  }
+
+  public Encoder(CkksParameters parameters, Parallelism parallelism) {
     this.parameters = parameters;
-    this.ringQ = parameters.rlwe().ringQ();
+    this.ringQ = parameters.rlwe().ringQ().withParallelism(parallelism);
     this.crt = new CrtReconstruction(ringQ);
     this.n = parameters.n();
     this.m = 2 * n;

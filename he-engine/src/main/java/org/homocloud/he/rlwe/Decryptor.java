@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.ring.Parallelism;
 import org.homocloud.he.ring.RnsPoly;
 import org.homocloud.he.ring.RnsRing;
 
@@ -10,8 +11,13 @@ public final class Decryptor {
   private final SecretKey secretKey;
 
   public Decryptor(SecretKey secretKey) {
+    this(secretKey, Parallelism.sequential());
+  }
+
+  /** A decryptor that spreads its per-limb work over up to {@code parallelism} threads. */
+  public Decryptor(SecretKey secretKey, Parallelism parallelism) {
     this.secretKey = secretKey;
-    this.ringQ = secretKey.parameters().ringQ();
+    this.ringQ = secretKey.parameters().ringQ().withParallelism(parallelism);
   }
 
   public Plaintext decrypt(Ciphertext ct) {

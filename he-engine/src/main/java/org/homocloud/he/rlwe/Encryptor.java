@@ -1,5 +1,6 @@
 package org.homocloud.he.rlwe;
 
+import org.homocloud.he.ring.Parallelism;
 import org.homocloud.he.ring.RnsPoly;
 import org.homocloud.he.ring.RnsRing;
 import org.homocloud.he.ring.sampling.GaussianSampler;
@@ -10,7 +11,8 @@ import org.homocloud.he.ring.sampling.Xof;
 /**
  * Encrypts plaintexts under a public key (anyone may) or a secret key (the custodian; the
  * ciphertext's c_1 is then expanded from a public seed, halving its stored size). Semantic
- * security (IND-CPA) under RLWE. Immutable and thread-safe.
+ * security (IND-CPA) under RLWE. Immutable and thread-safe; with a {@link Parallelism} above one,
+ * the per-limb work is spread over several threads (sampling stays on the caller's thread).
  */
 public final class Encryptor {
 
@@ -20,20 +22,28 @@ public final class Encryptor {
   private final SecretKey secretKey;
   private final GaussianSampler gaussian;
 
-  private Encryptor(RlweParameters parameters, PublicKey publicKey, SecretKey secretKey) {
+  private Encryptor(RlweParameters parameters, PublicKey publicKey, SecretKey secretKey, Parallelism parallelism) {
     this.parameters = parameters;
-    this.ringQ = parameters.ringQ();
+    this.ringQ = parameters.ringQ().withParallelism(parallelism);
     this.publicKey = publicKey;
     this.secretKey = secretKey;
     this.gaussian = new GaussianSampler(parameters.sigma());
   }
 
   public static Encryptor withPublicKey(PublicKey pk) {
-    return new Encryptor(pk.parameters(), pk, null);
+    return withPublicKey(pk, Parallelism.sequential());
+  }
+
+  public static Encryptor withPublicKey(PublicKey pk, Parallelism parallelism) {
+    return new Encryptor(pk.parameters(), pk, null, parallelism);
   }
 
   public static Encryptor withSecretKey(SecretKey sk) {
-    return new Encryptor(sk.parameters(), null, sk);
+    return withSecretKey(sk, Parallelism.sequential());
+  }
+
+  public static Encryptor withSecretKey(SecretKey sk, Parallelism parallelism) {
+    return new Encryptor(sk.parameters(), null, sk, parallelism);
   }
 
   /** Encrypts {@code pt}; the ciphertext has the plaintext's level, scale and slot count. */
