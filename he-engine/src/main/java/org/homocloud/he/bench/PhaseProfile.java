@@ -78,6 +78,9 @@ final class PhaseProfile {
       Evaluator evaluator = new Evaluator(params, keys, parallelism);
       KeySwitcher keySwitcher = new KeySwitcher(params.rlwe(), parallelism);
       Phases phases = new Phases(logN, limbs, threads);
+      Encoder encoderT = new Encoder(params, parallelism);
+      Encryptor encryptorT = Encryptor.withPublicKey(keyGenerator.generatePublicKey(sk), parallelism);
+      Decryptor decryptorT = new Decryptor(sk, parallelism);
 
       // ---- generic kernels, per limb count used below
       phases.time("kernel.ntt_forward_all_q_limbs", () -> ct.poly(1).copy(), p -> {
@@ -91,22 +94,22 @@ final class PhaseProfile {
       phases.time("kernel.alloc_q_poly", () -> null, x -> ringQ.newPoly(limbs));
 
       // ---- encode
-      phases.time("encode.total", () -> null, x -> encoder.encode(a));
+      phases.time("encode.total", () -> null, x -> encoderT.encode(a));
       long[] rounded = new long[n];
       for (int i = 0; i < n; i++) {
         rounded[i] = Math.round(a[i % a.length] * params.defaultScale() / 8);
       }
       phases.time("encode.set_coefficients", () -> ringQ.newPoly(limbs), p -> {
-        params.rlwe().ringQ().setCoefficients(rounded, p);
+        ringQ.setCoefficients(rounded, p);
         return p;
       });
       phases.time("encode.ntt", () -> pt.value().copy(), p -> {
-        params.rlwe().ringQ().ntt(p);
+        ringQ.ntt(p);
         return p;
       });
 
       // ---- encrypt
-      phases.time("encrypt.total", () -> null, x -> encryptor.encrypt(pt));
+      phases.time("encrypt.total", () -> null, x -> encryptorT.encrypt(pt));
       GaussianSampler gaussian = new GaussianSampler(params.rlwe().sigma());
       phases.time("encrypt.sample_ternary", Xof::fromSecureSeed, xof -> TernarySampler.dense(n, xof));
       phases.time("encrypt.sample_gaussian_x2", Xof::fromSecureSeed, xof -> {
@@ -114,28 +117,26 @@ final class PhaseProfile {
         return gaussian.sample(n, xof);
       });
       phases.time("encrypt.set_coefficients_and_ntt_x3", () -> ringQ.newPoly(limbs), p -> {
-        RnsRing sequential = params.rlwe().ringQ();
         for (int k = 0; k < 3; k++) {
-          sequential.setCoefficients(rounded, p);
-          sequential.ntt(p);
+          ringQ.setCoefficients(rounded, p);
+          ringQ.ntt(p);
         }
         return p;
       });
       phases.time("encrypt.mul_add_x2", () -> ct.poly(0).copy(), p -> {
-        RnsRing sequential = params.rlwe().ringQ();
-        sequential.mulMontgomeryAdd(ct2.poly(0), ct2.poly(1), p);
-        sequential.mulMontgomeryAdd(ct2.poly(0), ct2.poly(1), p);
+        ringQ.mulMontgomeryAdd(ct2.poly(0), ct2.poly(1), p);
+        ringQ.mulMontgomeryAdd(ct2.poly(0), ct2.poly(1), p);
         return p;
       });
 
       // ---- decrypt
-      phases.time("decrypt.total", () -> null, x -> encoder.decode(decryptor.decrypt(ct)));
-      phases.time("decrypt.decrypt_only", () -> null, x -> decryptor.decrypt(ct));
-      CrtReconstruction crt = new CrtReconstruction(params.rlwe().ringQ());
+      phases.time("decrypt.total", () -> null, x -> encoderT.decode(decryptorT.decrypt(ct)));
+      phases.time("decrypt.decrypt_only", () -> null, x -> decryptorT.decrypt(ct));
+      CrtReconstruction crt = new CrtReconstruction(ringQ);
       RnsPoly coefficients = decryptor.decrypt(ct).value().copy();
       params.rlwe().ringQ().intt(coefficients);
       phases.time("decrypt.intt", () -> ct.poly(0).copy(), p -> {
-        params.rlwe().ringQ().intt(p);
+        ringQ.intt(p);
         return p;
       });
       phases.time("decrypt.crt_to_doubles", () -> coefficients, crt::toCenteredDoubles);
