@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,12 +54,17 @@ public final class IngestBench {
             singlePosts(server, patient, warmup);
             transaction(client, patient, warmup);
 
+            double cpuBefore = processCpuSeconds();
             double singleSeconds = singlePosts(server, patient, observations);
+            double singleCpu = processCpuSeconds() - cpuBefore;
             print(results, "single_post_throughput", observations / singleSeconds, observations, singleSeconds,
-                    Map.of("threads", THREADS));
+                    singleCpu, Map.of("threads", THREADS));
+
+            cpuBefore = processCpuSeconds();
             double bundleSeconds = transaction(client, patient, observations);
+            double bundleCpu = processCpuSeconds() - cpuBefore;
             print(results, "transaction_bundle_throughput", observations / bundleSeconds, observations, bundleSeconds,
-                    Map.of("bundles", 1));
+                    bundleCpu, Map.of("bundles", 1));
         } finally {
             FileSystemUtils.deleteRecursively(dataDir);
         }
@@ -112,8 +118,17 @@ public final class IngestBench {
         return TestResources.weight(patient, 50 + (i % 500) / 10.0, effective);
     }
 
+    /**
+     * CPU time of this JVM (server and clients together). Reported beside wall time because the figures are
+     * only comparable between runs when nothing else competes for the two cores; the load average says so.
+     */
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
     private static void print(PrintStream out, String metric, double value, int observations, double seconds,
-            Map<String, Object> extra) throws IOException {
+            double cpuSeconds, Map<String, Object> extra) throws IOException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("suite", "ingest");
         line.put("metric", metric);
@@ -121,9 +136,11 @@ public final class IngestBench {
         line.put("unit", "observations/s");
         line.put("observations", observations);
         line.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        line.put("process_cpu_seconds", Math.round(cpuSeconds * 1000) / 1000.0);
         line.putAll(extra);
         line.put("database", "h2-file");
         line.put("encrypted", false);
+        line.put("load_average_1m", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
         out.println(JSON.writeValueAsString(line));
         out.flush();
     }
