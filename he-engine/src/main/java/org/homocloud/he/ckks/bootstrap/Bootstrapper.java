@@ -26,11 +26,12 @@ import org.homocloud.he.rlwe.KeySwitcher;
  *   <li>ModRaise: read the residues mod q_0 as integers over the whole chain (m + q_0 I), then
  *       switch back to the dense secret.
  *   <li>CoeffsToSlots: homomorphic inverse DFT; real and imaginary parts split by conjugation.
- *   <li>EvalMod: sin(2 pi x)/(2 pi) ~ x mod 1 by a scaled cosine and double angles.
+ *   <li>EvalMod: sin(2 pi x)/(2 pi) ~ x mod 1 for x = P / q_0 in [-K, K], by a scaled cosine and
+ *       double angles.
  *   <li>SlotsToCoeffs: homomorphic DFT back to the message slots.
  * </ol>
  *
- * <p>Scale factors (1/(2 q_0 K), q_0/(2 pi Delta)) are carried in the scale metadata rather than
+ * <p>Scale factors (1/(2 q_0), q_0/(2 pi Delta)) are carried in the scale metadata rather than
  * folded into the DFT diagonals, so every diagonal is encoded with about log2(q_l) bits of
  * precision. Immutable and thread-safe.
  */
@@ -123,8 +124,8 @@ public final class Bootstrapper {
       evaluator.add(raised, evaluator.rotateNew(raised, k), raised);
     }
     int gap = ckks.n() / (2 * ckks.slots());
-    // Slots of v become (P_k + i P_{k+N/2}) / (2 q_0 K): the metadata scale does the division.
-    raised.setScale(2 * q0 * parameters.evalModK() * gap);
+    // Slots of v become (P_k + i P_{k+N/2}) / (2 q_0): the metadata scale does the division.
+    raised.setScale(2 * q0 * gap);
     Ciphertext v = applyChain(coeffsToSlots, raised, evalModScale);
     Ciphertext conjugate = evaluator.conjugateNew(v);
     Ciphertext real = evaluator.addNew(v, conjugate);

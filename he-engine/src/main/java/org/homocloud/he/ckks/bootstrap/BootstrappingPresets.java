@@ -2,12 +2,13 @@ package org.homocloud.he.ckks.bootstrap;
 
 import java.util.Arrays;
 import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ckks.circuits.SineEvaluator;
 
 /**
  * Named bootstrapping parameter sets. The chain is listed bottom-up: q_0, the levels left for
  * computation, SlotsToCoeffs, EvalMod, CoeffsToSlots. EvalMod uses K = 16 (overflow bound of a
  * Hamming-weight-32 ephemeral secret), 2 double angles and a degree-55 scaled cosine
- * (interpolation error about 2^-42).
+ * (interpolation error about 2^-42): 10 levels with the interval map.
  */
 public final class BootstrappingPresets {
 
@@ -20,7 +21,7 @@ public final class BootstrappingPresets {
 
   /**
    * INSECURE, for tests: logN 12, 2048 slots, q_0 60 bits, 2 levels of 45 bits left for
-   * computation, StC 2 x 50, EvalMod 9 x 60, CtS 2 x 60; P 2 x 61. Message ratio 2^10.
+   * computation, StC 2 x 50, EvalMod 10 x 60, CtS 2 x 60; P 2 x 61. Message ratio 2^10.
    */
   public static BootstrappingParameters insecureForTestingLogN12() {
     return insecureForTesting(12);
@@ -36,24 +37,29 @@ public final class BootstrappingPresets {
   }
 
   private static BootstrappingParameters insecureForTesting(int logN, int logSlots) {
-    int[] logQ = chain(60, 2, 45, 2, 50, 9, 60, 2, 60);
+    int[] logQ = chain(60, 2, 45, 2, 50, evalModLevels(), 60, 2, 60);
     CkksParameters ckks = CkksParameters.builder().logN(logN).logQ(logQ).logP(61, 61).primesPerDigit(2)
         .logDefaultScale(45).logSlots(logSlots).insecureForTesting(true).build();
     return new BootstrappingParameters(ckks, 2, 2, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 10);
   }
 
   /**
-   * logN 16, 32768 slots, 128-bit secure for a uniform ternary secret (log QP about 1598, below
+   * logN 16, 32768 slots, 128-bit secure for a uniform ternary secret (log QP about 1719, below
    * the table's 1747): q_0 60 bits, 9 levels of 42 bits left for computation (scale 2^42), StC 3
-   * x 45, EvalMod 9 x 60, CtS 3 x 60; P 5 x 61, digits of 5 primes; message ratio 2^9. Failure
+   * x 45, EvalMod 10 x 60, CtS 3 x 60; P 6 x 61, digits of 5 primes; message ratio 2^7. Failure
    * probability (an overflow beyond K = 16 in any coefficient) about 2^-50: see
    * {@link BootstrappingParameters#log2FailureProbability()}.
    */
   public static BootstrappingParameters logN16() {
-    int[] logQ = chain(60, 9, 42, 3, 45, 9, 60, 3, 60);
-    CkksParameters ckks = CkksParameters.builder().logN(16).logQ(logQ).logP(61, 61, 61, 61, 61)
+    int[] logQ = chain(60, 9, 42, 3, 45, evalModLevels(), 60, 3, 60);
+    CkksParameters ckks = CkksParameters.builder().logN(16).logQ(logQ).logP(61, 61, 61, 61, 61, 61)
         .primesPerDigit(5).logDefaultScale(42).build();
-    return new BootstrappingParameters(ckks, 3, 3, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 9);
+    return new BootstrappingParameters(ckks, 3, 3, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 7);
+  }
+
+  /** EvalMod's levels: the interval map, the scaled cosine, the double angles. */
+  private static int evalModLevels() {
+    return new SineEvaluator(K, DOUBLE_ANGLES, COSINE_DEGREE).levels();
   }
 
   private static int[] chain(int q0, int computeLevels, int computeBits, int stcLevels, int stcBits,
