@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
 import org.hibernate.cfg.AvailableSettings;
 import org.homocloud.server.storage.StorageProperties;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -16,7 +17,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
-import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
 
 /**
  * The JPA persistence unit behind HAPI: its entity manager factory and transaction manager.

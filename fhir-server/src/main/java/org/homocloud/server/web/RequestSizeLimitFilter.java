@@ -9,11 +9,11 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -97,7 +97,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
         @Override
         public ServletInputStream getInputStream() {
-            InputStream in = new ByteArrayInputStream(body);
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
             return new ServletInputStream() {
                 @Override
                 public int read() throws IOException {
@@ -111,7 +111,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
                 @Override
                 public boolean isFinished() {
-                    return false;
+                    return in.available() == 0;
                 }
 
                 @Override
@@ -129,7 +129,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         @Override
         public BufferedReader getReader() {
             String encoding = getCharacterEncoding() == null ? "UTF-8" : getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(), java.nio.charset.Charset.forName(encoding)));
+            return new BufferedReader(new InputStreamReader(getInputStream(), Charset.forName(encoding)));
         }
     }
 }

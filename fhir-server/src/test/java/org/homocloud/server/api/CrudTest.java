@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Bundle;
@@ -107,8 +108,7 @@ class CrudTest extends ServerTestBase {
         Observation orphan = TestResources.weight("Patient/does-not-exist", 70.0, "2024-01-01");
 
         assertThatThrownBy(() -> client().create().resource(orphan).execute())
-                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException.class)
-                .satisfies(e -> assertThat(((ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException) e)
-                        .getStatusCode()).isIn(400, 404, 422));
+                .isInstanceOf(BaseServerResponseException.class)
+                .satisfies(e -> assertThat(((BaseServerResponseException) e).getStatusCode()).isIn(400, 404, 422));
     }
 }
