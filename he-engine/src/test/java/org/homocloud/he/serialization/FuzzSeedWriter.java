@@ -43,6 +43,10 @@ class FuzzSeedWriter {
         "valid-seeded", ciphertexts.toBytes(seeded),
         "valid-full", ciphertexts.toBytes(full),
         "valid-degree2", ciphertexts.toBytes(new org.homocloud.he.ckks.Evaluator(f.parameters, null).mulNew(full, full))));
+    write("ciphertextStreamReader", Map.of(
+        "valid-seeded-chunk-7", withChunkByte(ciphertexts.toBytes(seeded), 6),
+        "valid-full-chunk-64", withChunkByte(ciphertexts.toBytes(full), 63),
+        "two-objects-chunk-3", withChunkByte(concat(ciphertexts.toBytes(seeded), ciphertexts.toBytes(full)), 2)));
     write("publicKeyReader", Map.of("valid", new PublicKeyCodec(f.parameters).toBytes(f.publicKey)));
     write("secretKeyReader", Map.of("valid", new SecretKeyCodec(f.parameters).secretKeyToBytes(f.secretKey, access)));
     write("switchingKeyReader", Map.of(
@@ -83,6 +87,19 @@ class FuzzSeedWriter {
       out.put("-body-ff", ffRun(valid, valid.length / 2, 16));
       out.put("-byte-7-flipped", with(valid, 7, valid[7] ^ 1)); // fingerprint, or logN for parameters
     }
+    return out;
+  }
+
+  /** The stream target's input: the bytes, then one byte the fuzzed data provider reads as the chunk size. */
+  private static byte[] withChunkByte(byte[] bytes, int chunkMinusOne) {
+    byte[] out = Arrays.copyOf(bytes, bytes.length + 1);
+    out[bytes.length] = (byte) chunkMinusOne;
+    return out;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 

@@ -2,10 +2,16 @@ package org.homocloud.he.serialization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.function.Function;
 import org.homocloud.he.HeException;
 import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.rlwe.Ciphertext;
 import org.homocloud.he.rlwe.SecretKeyAccess;
 
 /**
@@ -77,6 +83,37 @@ class SerializationFuzzTest {
   @FuzzTest(maxDuration = "3m")
   void evaluationKeySetReader(byte[] data) {
     readAndRewrite(data, KEY_SETS::fromBytes, KEY_SETS::toBytes);
+  }
+
+  /**
+   * The stream form, over a stream that hands out at most a few bytes per read: a reader must
+   * consume exactly one object, however the bytes arrive, and leave the rest of the stream.
+   * Input: the bytes, then one trailing byte choosing the chunk size.
+   */
+  @FuzzTest(maxDuration = "3m")
+  void ciphertextStreamReader(FuzzedDataProvider input) throws IOException {
+    int chunk = input.consumeInt(1, 64);
+    byte[] data = input.consumeRemainingAsBytes();
+    ByteArrayInputStream source = new ByteArrayInputStream(data);
+    InputStream trickle = new InputStream() {
+      @Override
+      public int read() {
+        return source.read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        return source.read(b, off, Math.min(len, chunk));
+      }
+    };
+    Ciphertext ct;
+    try {
+      ct = CIPHERTEXTS.read(trickle);
+    } catch (HeException rejected) {
+      return;
+    }
+    int consumed = data.length - source.available();
+    assertThat(CIPHERTEXTS.toBytes(ct)).as("accepted prefix written back").isEqualTo(Arrays.copyOf(data, consumed));
   }
 
   private static <T> void readAndRewrite(byte[] data, Function<byte[], T> read, Function<T, byte[]> write) {
