@@ -30,7 +30,9 @@ public final class HomomorphicDft {
     for (int len = slots; len >= 2; len >>= 1) {
       stages.add(inverseStage(logN, logSlots, len));
     }
-    return group(stages, logSlots, levels, factor / slots);
+    // Each inverse stage carries its share 1/2 of the 1/slots normalization, so every merged
+    // group keeps diagonals of magnitude about 1 and full encoding precision.
+    return group(stages, logSlots, levels, factor);
   }
 
   /** SlotsToCoeffs, scaled by {@code factor}: the transforms in the order they are applied. */
@@ -112,13 +114,13 @@ public final class HomomorphicDft {
     for (int p = 0; p < slots; p++) {
       int j = p % len;
       if (j < half) {
-        add(d, 0, p, 1, 0, slots);
-        add(d, half, p, 1, 0, slots);
+        add(d, 0, p, 0.5, 0, slots);
+        add(d, half, p, 0.5, 0, slots);
       } else {
         int jj = j - half;
         long idx = (quarterPeriod - (group[jj] % quarterPeriod)) * (m / quarterPeriod);
-        double wr = Math.cos(2 * Math.PI * idx / m);
-        double wi = Math.sin(2 * Math.PI * idx / m);
+        double wr = 0.5 * Math.cos(2 * Math.PI * idx / m);
+        double wi = 0.5 * Math.sin(2 * Math.PI * idx / m);
         add(d, -half, p, wr, wi, slots);
         add(d, 0, p, -wr, -wi, slots);
       }
