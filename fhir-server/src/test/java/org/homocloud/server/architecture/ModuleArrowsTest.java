@@ -20,7 +20,7 @@ class ModuleArrowsTest {
 
     private static final String ENGINE = "org.homocloud.he..";
     private static final String SERVER = "org.homocloud.server..";
-    private static final String INTERCEPTORS = "org.homocloud.interceptors..";
+    private static final String INTERCEPTORS = "org.homocloud.fhir..";
 
     private static JavaClasses classes;
 
