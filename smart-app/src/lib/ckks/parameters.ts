@@ -31,6 +31,9 @@ export interface CkksParameters {
 const MAX_Q_PRIMES = 64;
 const MAX_P_PRIMES = 32;
 
+/** he-engine's rlwe/SecurityTable: largest log2(QP) for 128-bit security, by logN (0: no entry). */
+const MAX_LOG_QP_128 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 27, 54, 109, 218, 438, 881, 1747];
+
 /** Reads serialized parameters (they must fill {@code bytes} exactly) and checks them. */
 export function readParameters(bytes: Uint8Array): CkksParameters {
   const reader = new FormatReader(bytes, 'parameters');
@@ -67,6 +70,16 @@ export function readParameters(bytes: Uint8Array): CkksParameters {
     throw reader.corrupted(`log2 default scale ${logDefaultScale} is out of range [1, 61]`);
   }
   if (logSlots > logN - 1) throw reader.corrupted(`logSlots ${logSlots} is out of range [0, ${logN - 1}]`);
+
+  // The same 128-bit check as RlweParameters.Builder: a set below it must say it is insecure.
+  let logQp = 0;
+  for (const q of [...qPrimes, ...pPrimes]) logQp += Math.log2(Number(q));
+  const limit = MAX_LOG_QP_128[logN] ?? 0;
+  if (insecure === 0 && (limit === 0 || logQp > limit || hammingWeight !== 0)) {
+    throw reader.corrupted(
+      `log QP = ${logQp.toFixed(1)} at logN ${logN} is below 128-bit security (limit ${limit} bits for a uniform ternary secret) and the set is not marked insecure-for-testing`,
+    );
+  }
 
   const fingerprint = computeFingerprint(logN, qPrimes, pPrimes, primesPerDigit, sigma, hammingWeight);
   const ntts: Ntt[] = [];
