@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.homocloud.fhir.store.CiphertextStoreException.Reason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +51,17 @@ class S3CiphertextStoreTest extends CiphertextStoreContractTest {
     bucket = BUCKET + "-" + (++testNumber);
     client.createBucket(b -> b.bucket(bucket));
     return new S3CiphertextStore(client, bucket, PREFIX);
+  }
+
+  @Override
+  List<String> storeSpecForChildProcess() {
+    return List.of("s3", server.endpoint.toString(), server.identity, server.credential, bucket, PREFIX);
+  }
+
+  /** Amazon S3 replaces objects atomically; S3Proxy's filesystem blob store does not (see the contract). */
+  @Override
+  boolean replacesAtomically() {
+    return false;
   }
 
   @AfterEach

@@ -25,8 +25,8 @@ final class S3ProxyServer implements AutoCloseable {
 
   final Path dataDirectory;
   final URI endpoint;
-  private final String identity = "homocloud-test";
-  private final String credential = UUID.randomUUID().toString();
+  final String identity = "homocloud-test";
+  final String credential = UUID.randomUUID().toString();
   private final Process process;
 
   S3ProxyServer(Path workDirectory) throws IOException, InterruptedException {

@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The SQLite store against the store contract, plus its own durability settings. */
@@ -22,6 +23,11 @@ class SqliteCiphertextStoreTest extends CiphertextStoreContractTest {
   @Override
   CiphertextStore openStore() {
     return new SqliteCiphertextStore(directory());
+  }
+
+  @Override
+  List<String> storeSpecForChildProcess() {
+    return List.of("sqlite", tempDir.resolve("child-store").toString());
   }
 
   /** Closes the store (checkpointing the WAL into the file), flips a byte of the blob there, reopens. */
