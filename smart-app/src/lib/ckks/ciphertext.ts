@@ -1,6 +1,6 @@
 import { BitUnpacker, FormatReader, ObjectType, readHeader } from './format';
 import type { CkksParameters } from './parameters';
-import { sampleUniform, Xof } from './xof';
+import { HIGH, LOW, sampleUniform, Xof } from './xof';
 
 /** An RNS polynomial: one limb of N residues per prime, limbs 0..level. */
 export type RnsPoly = BigUint64Array[];
@@ -64,10 +64,21 @@ function readPoly(reader: FormatReader, parameters: CkksParameters, limbs: numbe
     const packed = reader.bytesOf((n * width) / 8, `ciphertext ${what} limb ${l}`);
     const unpacker = new BitUnpacker(packed);
     const limb = new BigUint64Array(n);
+    const words = new Uint32Array(limb.buffer);
+    const qHigh = Number(q >> 32n);
+    const qLow = Number(q & 0xffffffffn);
+    const highWidth = Math.max(0, width - 32);
+    const lowWidth = Math.min(32, width);
     for (let j = 0; j < n; j++) {
-      const v = unpacker.get(width);
-      if (v >= q) throw reader.corrupted(`${what} limb ${l} coefficient ${j} is ${v}, not below its prime ${q}`);
-      limb[j] = v;
+      // Halves as Java packs them: the top (width - 32) bits, then 32 bits.
+      const high = highWidth > 0 ? unpacker.small(highWidth) : 0;
+      const low = unpacker.small(lowWidth);
+      if (high > qHigh || (high === qHigh && low >= qLow)) {
+        const v = (BigInt(high) << 32n) | BigInt(low);
+        throw reader.corrupted(`${what} limb ${l} coefficient ${j} is ${v}, not below its prime ${q}`);
+      }
+      words[2 * j + LOW] = low;
+      words[2 * j + HIGH] = high;
     }
     poly.push(limb);
   }

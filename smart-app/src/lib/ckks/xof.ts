@@ -17,6 +17,24 @@ export class Xof {
     this.shake.update(seed);
   }
 
+  /** High and low 32-bit halves of the word read by the last {@link next}. */
+  high = 0;
+  low = 0;
+
+  /** Reads the next big-endian 64-bit word into {@link high} and {@link low}. */
+  next(): void {
+    if (this.position + 8 > this.buffer.length) this.refill();
+    this.high = this.view.getUint32(this.position, false);
+    this.low = this.view.getUint32(this.position + 4, false);
+    this.position += 8;
+  }
+
+  private refill(): void {
+    this.buffer = this.shake.xof(4096);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    this.position = 0;
+  }
+
   nextLong(): bigint {
     if (this.position + 8 > this.buffer.length) {
       this.buffer = this.shake.xof(4096);
@@ -31,16 +49,33 @@ export class Xof {
 
 /**
  * he-engine's UniformSampler.sample: residues in [0, q_l) by rejection from the XOF (masked to
- * the prime's bit length), limb by limb in order.
+ * the prime's bit length), limb by limb in order. Works on 32-bit halves and stores them through
+ * a little-endian word view, so no BigInt is made per candidate.
  */
 export function sampleUniform(xof: Xof, primes: readonly bigint[], n: number): BigUint64Array[] {
   return primes.map((q) => {
-    const mask = (1n << BigInt(bitLength(q))) - 1n;
+    const bits = bitLength(q);
+    const qHigh = Number(q >> 32n);
+    const qLow = Number(q & 0xffffffffn);
+    const maskHigh = bits > 32 ? 2 ** (bits - 32) - 1 : 0;
+    const maskLow = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
     const limb = new BigUint64Array(n);
+    const words = new Uint32Array(limb.buffer);
     for (let j = 0; j < n; ) {
-      const candidate = xof.nextLong() & mask;
-      if (candidate < q) limb[j++] = candidate;
+      xof.next();
+      const high = (xof.high & maskHigh) >>> 0;
+      const low = (xof.low & maskLow) >>> 0;
+      if (high < qHigh || (high === qHigh && low < qLow)) {
+        words[2 * j + LOW] = low;
+        words[2 * j + HIGH] = high;
+        j++;
+      }
     }
     return limb;
   });
 }
+
+/** Index of the low and high 32-bit half of a 64-bit word in this platform's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const LOW = LITTLE_ENDIAN ? 0 : 1;
+export const HIGH = LITTLE_ENDIAN ? 1 : 0;
