@@ -250,6 +250,30 @@ abstract class CiphertextStoreContractTest {
   }
 
   @Test
+  void streamedPut_failingMidway_storesNothing_andKeepsThePreviousBlob() {
+    byte[] previous = PatternStream.bytes(11, 50_000);
+    store.put("keys", previous);
+    InputStream failing = new java.io.FilterInputStream(new PatternStream(12, 40L << 20)) {
+      private long read;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (read > (20L << 20)) {
+          throw new IOException("client went away");
+        }
+        int n = super.read(b, off, len);
+        read += Math.max(n, 0);
+        return n;
+      }
+    };
+
+    assertThatThrownBy(() -> store.putStream("keys", failing))
+        .isInstanceOfSatisfying(CiphertextStoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BACKEND))
+        .hasMessageContaining("keys");
+    assertThat(store.get("keys")).isEqualTo(previous);
+  }
+
+  @Test
   void streamedPut_ofSmallContent_roundTrips() {
     byte[] bytes = PatternStream.bytes(7, 12_345);
     assertThat(store.putStream("small", new ByteArrayInputStream(bytes))).isEqualTo(bytes.length);
