@@ -34,6 +34,10 @@ import org.homocloud.he.rlwe.SecretKey;
  * decrypt, multiply+relinearize+rescale, rotation and hoisted rotations on the logN 14 and 16
  * presets, at 1 and 2 threads, and measures precision against the plaintext computation.
  *
+ * <p>Each operation is timed at every thread count with the timed runs interleaved (1, 2, 1, 2,
+ * ...), so that the load of this shared machine weighs on all thread counts alike; besides the
+ * wall-clock median and minimum, single-threaded lines carry the thread's CPU time.
+ *
  * <p>Writes one JSON object per line to stdout ({@code "kind":"measurement"} for our figures,
  * {@code "kind":"vs_openfhe"} for the comparison with OpenFHE 1.5.1 from issue 3); progress goes
  * to stderr. Options: {@code --quick} (fewer runs, logN 16 for NTT only), {@code --threads=1,2},
@@ -201,46 +205,63 @@ public final class EngineBench {
     Ciphertext ctA = encryptor.encrypt(ptA);
     Ciphertext ctB = encryptor.encrypt(encoder.encode(b));
 
+    // One context per thread count; each operation is then timed at every thread count with the
+    // runs interleaved, so load changes on this shared machine affect them alike.
+    List<ThreadContext> contexts = new ArrayList<>();
     for (int threads : threadCounts) {
-      Parallelism parallelism = Parallelism.threads(threads);
-      Evaluator evaluator = new Evaluator(params, keys, parallelism);
-      // Encoding, encryption and decryption spread their per-limb work (NTT, residues, CRT) over
-      // the threads; sampling and the slot FFT stay on the caller's thread.
-      Encoder encoderT = new Encoder(params, parallelism);
-      Encryptor encryptorT = Encryptor.withPublicKey(pk, parallelism);
-      Decryptor decryptorT = new Decryptor(sk, parallelism);
-      if (ops.contains("encode")) {
-        Timing t = time("encode", logN, threads, warmups, runs, () -> encoderT.encode(a));
-        PrecisionStats p = PrecisionStats.of(a, encoder.decodeReal(encoderT.encode(a)));
-        emit(measurement("encode", logN, primes, threads, t), p);
-        compareSingleThread("encode", logN, primes, threads, t);
+      contexts.add(new ThreadContext(threads, params, keys, pk, sk));
+    }
+    if (ops.contains("encode")) {
+      Timing[] ts = timeAll("encode", logN, warmups, runs, contexts, c -> () -> c.encoder.encode(a));
+      for (int i = 0; i < ts.length; i++) {
+        ThreadContext c = contexts.get(i);
+        PrecisionStats p = PrecisionStats.of(a, encoder.decodeReal(c.encoder.encode(a)));
+        emit(measurement("encode", logN, primes, c.threads, ts[i]), p);
+        compareSingleThread("encode", logN, primes, c.threads, ts[i]);
       }
-      if (ops.contains("encrypt")) {
-        Timing t = time("encrypt", logN, threads, warmups, runs, () -> encryptorT.encrypt(ptA));
-        PrecisionStats p = PrecisionStats.of(a, encoder.decodeReal(decryptor.decrypt(encryptorT.encrypt(ptA))));
-        emit(measurement("encrypt", logN, primes, threads, t), p);
-        compareSingleThread("encrypt", logN, primes, threads, t);
+    }
+    if (ops.contains("encrypt")) {
+      Timing[] ts = timeAll("encrypt", logN, warmups, runs, contexts, c -> () -> c.encryptor.encrypt(ptA));
+      for (int i = 0; i < ts.length; i++) {
+        ThreadContext c = contexts.get(i);
+        PrecisionStats p = PrecisionStats.of(a, encoder.decodeReal(decryptor.decrypt(c.encryptor.encrypt(ptA))));
+        emit(measurement("encrypt", logN, primes, c.threads, ts[i]), p);
+        compareSingleThread("encrypt", logN, primes, c.threads, ts[i]);
       }
-      if (ops.contains("decrypt")) {
-        Timing t = time("decrypt", logN, threads, warmups, runs, () -> encoderT.decode(decryptorT.decrypt(ctA)));
-        PrecisionStats p = PrecisionStats.of(a, encoderT.decodeReal(decryptorT.decrypt(ctA)));
-        emit(measurement("decrypt", logN, primes, threads, t), p);
-        compareSingleThread("decrypt", logN, primes, threads, t);
+    }
+    if (ops.contains("decrypt")) {
+      Timing[] ts = timeAll("decrypt", logN, warmups, runs, contexts,
+          c -> () -> c.encoder.decode(c.decryptor.decrypt(ctA)));
+      for (int i = 0; i < ts.length; i++) {
+        ThreadContext c = contexts.get(i);
+        PrecisionStats p = PrecisionStats.of(a, c.encoder.decodeReal(c.decryptor.decrypt(ctA)));
+        emit(measurement("decrypt", logN, primes, c.threads, ts[i]), p);
+        compareSingleThread("decrypt", logN, primes, c.threads, ts[i]);
       }
-      if (ops.contains("mul_relin_rescale")) {
-        Ciphertext product = ctA.copy();
-        Timing t = time("mul_relin_rescale", logN, threads, warmups, runs, () -> {
-          evaluator.mulRelin(ctA, ctB, product);
-          evaluator.rescale(product, product);
+    }
+    if (ops.contains("mul_relin_rescale")) {
+      Ciphertext[] products = new Ciphertext[contexts.size()];
+      for (int i = 0; i < products.length; i++) {
+        products[i] = ctA.copy();
+      }
+      Timing[] ts = timeAll("mul_relin_rescale", logN, warmups, runs, contexts, c -> {
+        Ciphertext product = products[contexts.indexOf(c)];
+        return () -> {
+          c.evaluator.mulRelin(ctA, ctB, product);
+          c.evaluator.rescale(product, product);
           return product;
-        });
-        double[] expected = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-          expected[i] = a[i] * b[i];
-        }
-        PrecisionStats p = PrecisionStats.of(expected, encoder.decodeReal(decryptor.decrypt(product)));
+        };
+      });
+      double[] expected = new double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        expected[i] = a[i] * b[i];
+      }
+      for (int i = 0; i < ts.length; i++) {
+        int threads = contexts.get(i).threads;
+        Timing t = ts[i];
+        PrecisionStats p = PrecisionStats.of(expected, encoder.decodeReal(decryptor.decrypt(products[i])));
         emit(measurement("mul_relin_rescale", logN, primes, threads, t)
-            .put("level_after", product.level()), p);
+            .put("level_after", products[i].level()), p);
         if (threads == 1) {
           emit(comparison("mul_relin_rescale", logN, primes, t)
               .put("precision_bits", p.meanBits())
@@ -249,23 +270,34 @@ public final class EngineBench {
           double reference = OpenFheReference.MUL_RELIN_RESCALE_LOGN16_TWO_THREADS_MS;
           emit(new JsonLine().put("suite", "engine").put("kind", "vs_openfhe")
               .put("op", "mul_relin_rescale").put("logN", logN).put("primes", primes)
-              .put("threads", 2).put("ms_median", t.medianMs()).put("openfhe_ms", reference)
-              .put("openfhe_threads", 2).put("ratio_vs_openfhe", t.medianMs() / reference));
+              .put("threads", 2).put("ms_median", t.medianMs()).put("ms_min", t.minMs())
+              .put("openfhe_ms", reference).put("openfhe_threads", 2)
+              .put("ratio_vs_openfhe", t.medianMs() / reference)
+              .put("ratio_min_vs_openfhe", t.minMs() / reference));
         }
       }
-      if (ops.contains("rotate")) {
-        Ciphertext rotated = ctA.copy();
-        Timing t = time("rotate", logN, threads, warmups, runs, () -> {
-          evaluator.rotate(ctA, 1, rotated);
-          return rotated;
-        });
-        PrecisionStats p = PrecisionStats.of(rotatedLeft(a, 1), encoder.decodeReal(decryptor.decrypt(rotated)));
-        emit(measurement("rotate", logN, primes, threads, t).put("rotation", 1), p);
-        compareSingleThread("rotate", logN, primes, threads, t);
+    }
+    if (ops.contains("rotate")) {
+      Ciphertext[] rotated = new Ciphertext[contexts.size()];
+      for (int i = 0; i < rotated.length; i++) {
+        rotated[i] = ctA.copy();
       }
-      if (ops.contains("hoisted_rotation")) {
-        benchHoisted(params, evaluator, parallelism, encoder, decryptor, ctA, a, threads, warmups, runs);
+      Timing[] ts = timeAll("rotate", logN, warmups, runs, contexts, c -> {
+        Ciphertext out = rotated[contexts.indexOf(c)];
+        return () -> {
+          c.evaluator.rotate(ctA, 1, out);
+          return out;
+        };
+      });
+      for (int i = 0; i < ts.length; i++) {
+        int threads = contexts.get(i).threads;
+        PrecisionStats p = PrecisionStats.of(rotatedLeft(a, 1), encoder.decodeReal(decryptor.decrypt(rotated[i])));
+        emit(measurement("rotate", logN, primes, threads, ts[i]).put("rotation", 1), p);
+        compareSingleThread("rotate", logN, primes, threads, ts[i]);
       }
+    }
+    if (ops.contains("hoisted_rotation")) {
+      benchHoisted(params, contexts, encoder, decryptor, ctA, a, warmups, runs);
     }
     if (ops.contains("ciphertext_bytes")) {
       Ciphertext seeded = Encryptor.withSecretKey(sk).encrypt(ptA);
@@ -273,23 +305,33 @@ public final class EngineBench {
     }
   }
 
-  private void benchHoisted(CkksParameters params, Evaluator evaluator, Parallelism parallelism,
-      Encoder encoder, Decryptor decryptor, Ciphertext ct, double[] a, int threads, int warmups, int runs) {
+  private void benchHoisted(CkksParameters params, List<ThreadContext> contexts, Encoder encoder,
+      Decryptor decryptor, Ciphertext ct, double[] a, int warmups, int runs) {
+    int logN = params.logN();
+    int count = HOISTED_ROTATIONS.length;
+    var results = new java.util.concurrent.ConcurrentHashMap<Integer, Map<Integer, Ciphertext>>();
+    Timing[] totals = timeAll("hoisted_rotation x" + count, logN, warmups, runs, contexts, c -> () -> {
+      Map<Integer, Ciphertext> rotations = c.evaluator.rotateHoisted(ct, HOISTED_ROTATIONS);
+      results.put(c.threads, rotations);
+      return rotations;
+    });
+    // The shared precompute on its own: the decomposition (ModUp) of c_1.
+    Timing[] precomputes = timeAll("hoisted precompute", logN, warmups, runs, contexts,
+        c -> () -> c.keySwitcher.decompose(ct.poly(1)));
+    for (int i = 0; i < contexts.size(); i++) {
+      emitHoisted(params, contexts.get(i).threads, totals[i], precomputes[i],
+          results.get(contexts.get(i).threads), encoder, decryptor, a);
+    }
+  }
+
+  private void emitHoisted(CkksParameters params, int threads, Timing total, Timing precompute,
+      Map<Integer, Ciphertext> rotations, Encoder encoder, Decryptor decryptor, double[] a) {
     int logN = params.logN();
     int primes = params.maxLevel() + 1;
     int count = HOISTED_ROTATIONS.length;
-    var last = new java.util.concurrent.atomic.AtomicReference<Map<Integer, Ciphertext>>();
-    Timing total = time("hoisted_rotation x" + count, logN, threads, warmups, runs, () -> {
-      last.set(evaluator.rotateHoisted(ct, HOISTED_ROTATIONS));
-      return last.get();
-    });
-    // The shared precompute on its own: the decomposition (ModUp) of c_1.
-    KeySwitcher keySwitcher = new KeySwitcher(params.rlwe(), parallelism);
-    Timing precompute = time("hoisted precompute", logN, threads, warmups, runs,
-        () -> keySwitcher.decompose(ct.poly(1)));
     double worstMeanBits = Double.POSITIVE_INFINITY;
     double worstMinBits = Double.POSITIVE_INFINITY;
-    for (Map.Entry<Integer, Ciphertext> e : last.get().entrySet()) {
+    for (Map.Entry<Integer, Ciphertext> e : rotations.entrySet()) {
       PrecisionStats p = PrecisionStats.of(rotatedLeft(a, e.getKey()),
           encoder.decodeReal(decryptor.decrypt(e.getValue())));
       worstMeanBits = Math.min(worstMeanBits, p.meanBits());
@@ -357,15 +399,42 @@ public final class EngineBench {
 
   // --------------------------------------------------------------------------------- helpers
 
-  private Timing time(String what, int logN, int threads, int warmups, int runs, Timing.Body body) {
-    System.gc();
+  private Timing[] timeAll(String what, int logN, int warmups, int runs, List<ThreadContext> contexts,
+      java.util.function.Function<ThreadContext, Timing.Body> body) {
     long start = System.nanoTime();
-    Timing t = Timing.measure(warmups, runs, body);
-    log.printf("engine bench: logN %d, %d thread(s), %-22s median %9.2f ms, min %9.2f ms, cpu %9.2f ms"
-            + " (%d runs, %.1f s, load %.1f)%n",
-        logN, threads, what, t.medianMs(), t.minMs(), t.cpuMedianMs(), t.runs(),
-        (System.nanoTime() - start) / 1e9, loadAverage());
-    return t;
+    Timing.Body[] bodies = contexts.stream().map(body).toArray(Timing.Body[]::new);
+    Timing[] ts = Timing.measureInterleaved(warmups, runs, bodies);
+    for (int i = 0; i < ts.length; i++) {
+      Timing t = ts[i];
+      log.printf("engine bench: logN %d, %d thread(s), %-22s median %9.2f ms, min %9.2f ms, cpu %9.2f ms"
+              + " (%d runs, load %.1f)%n",
+          logN, contexts.get(i).threads, what, t.medianMs(), t.minMs(), t.cpuMedianMs(), t.runs(),
+          loadAverage());
+    }
+    log.printf("engine bench: %s took %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+    return ts;
+  }
+
+  /** Everything that depends on the thread count; keys are shared. */
+  private static final class ThreadContext {
+    final int threads;
+    final Evaluator evaluator;
+    final KeySwitcher keySwitcher;
+    // Encoding, encryption and decryption spread their per-limb work (NTT, residues, CRT) over
+    // the threads; sampling and the slot FFT stay on the caller's thread.
+    final Encoder encoder;
+    final Encryptor encryptor;
+    final Decryptor decryptor;
+
+    ThreadContext(int threads, CkksParameters params, EvaluationKeySet keys, PublicKey pk, SecretKey sk) {
+      Parallelism parallelism = Parallelism.threads(threads);
+      this.threads = threads;
+      this.evaluator = new Evaluator(params, keys, parallelism);
+      this.keySwitcher = new KeySwitcher(params.rlwe(), parallelism);
+      this.encoder = new Encoder(params, parallelism);
+      this.encryptor = Encryptor.withPublicKey(pk, parallelism);
+      this.decryptor = new Decryptor(sk, parallelism);
+    }
   }
 
   private JsonLine measurement(String op, int logN, int primes, int threads, Timing t) {

@@ -73,6 +73,38 @@ record Timing(double medianMs, double minMs, double cpuMedianMs, int runs) {
     return new Timing(median(sortedWall), sortedWall[0], median(sorted(cpu)), runs);
   }
 
+  /**
+   * Times several variants of one operation (for example at 1 and 2 threads) with their timed
+   * runs interleaved, round after round, so that a change in the machine's load while measuring
+   * falls on every variant alike instead of on whichever ran at the time.
+   */
+  static Timing[] measureInterleaved(int warmups, int runs, Body... bodies) {
+    for (Body body : bodies) {
+      long warmupStart = System.nanoTime();
+      for (int i = 0; i < warmups || System.nanoTime() - warmupStart < MIN_WARMUP_NANOS; i++) {
+        consume(body.run());
+      }
+    }
+    double[][] wall = new double[bodies.length][runs];
+    double[][] cpu = new double[bodies.length][runs];
+    for (int i = 0; i < runs; i++) {
+      for (int v = 0; v < bodies.length; v++) {
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        Object result = bodies[v].run();
+        wall[v][i] = (System.nanoTime() - start) / 1e6;
+        cpu[v][i] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6;
+        consume(result);
+      }
+    }
+    Timing[] out = new Timing[bodies.length];
+    for (int v = 0; v < bodies.length; v++) {
+      double[] sortedWall = sorted(wall[v]);
+      out[v] = new Timing(median(sortedWall), sortedWall[0], median(sorted(cpu[v])), runs);
+    }
+    return out;
+  }
+
   private static double[] sorted(double[] samples) {
     double[] s = samples.clone();
     Arrays.sort(s);
