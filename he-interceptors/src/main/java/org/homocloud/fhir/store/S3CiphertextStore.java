@@ -96,7 +96,7 @@ public final class S3CiphertextStore implements CiphertextStore {
     byte[] part = new byte[PART_SIZE];
     int first;
     try {
-      first = Sha256.readFully(content, part);
+      first = Streams.readFully(content, part);
     } catch (IOException e) {
       throw backend(blobId, "put", e);
     }
@@ -127,7 +127,7 @@ public final class S3CiphertextStore implements CiphertextStore {
         String etag = s3.uploadPart(b -> b.bucket(bucket).key(stagingKey).uploadId(uploadId).partNumber(partNumber),
             RequestBody.fromBytes(n == part.length ? part : java.util.Arrays.copyOf(part, n))).eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-        n = n < PART_SIZE ? 0 : Sha256.readFully(content, part);
+        n = n < PART_SIZE ? 0 : Streams.readFully(content, part);
       }
       s3.completeMultipartUpload(b -> b.bucket(bucket).key(stagingKey).uploadId(uploadId)
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));

@@ -1,7 +1,5 @@
 package org.homocloud.fhir.store;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,18 +24,5 @@ final class Sha256 {
 
   static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
-  }
-
-  /** Reads {@code in} until {@code buffer} is full or the stream ends; returns the bytes read. */
-  static int readFully(InputStream in, byte[] buffer) throws IOException {
-    int filled = 0;
-    while (filled < buffer.length) {
-      int n = in.read(buffer, filled, buffer.length - filled);
-      if (n < 0) {
-        break;
-      }
-      filled += n;
-    }
-    return filled;
   }
 }

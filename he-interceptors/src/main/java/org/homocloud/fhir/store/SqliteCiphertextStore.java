@@ -29,7 +29,8 @@ import org.homocloud.fhir.store.CiphertextStoreException.Reason;
  * <p>Layout: table {@code blobs(id, sha256, length, chunk_size, created)} holds one row per blob and
  * {@code blob_chunks(blob_id, seq, bytes)} its bytes in chunks of {@value #CHUNK_SIZE} bytes, so a
  * blob of gigabytes is written and read a chunk at a time, never held whole in memory, and no row
- * nears SQLite's one-gigabyte value limit.
+ * nears SQLite's one-gigabyte value limit. A put is still one transaction, so a blob of N bytes grows
+ * the WAL by about N until the next checkpoint (SQLite's automatic one, or {@link #close}).
  */
 public final class SqliteCiphertextStore implements CiphertextStore {
 
@@ -130,7 +131,7 @@ public final class SqliteCiphertextStore implements CiphertextStore {
     try (PreparedStatement insertChunk = writer.prepareStatement(
         "INSERT INTO blob_chunks (blob_id, seq, bytes) VALUES (?, ?, ?)")) {
       for (int seq = 0; ; seq++) {
-        int n = Sha256.readFully(content, chunk);
+        int n = Streams.readFully(content, chunk);
         if (n == 0) {
           break;
         }
