@@ -54,17 +54,35 @@ public final class KeyGenerator {
   }
 
   public RelinearizationKey generateRelinearizationKey(SecretKey sk) {
+    return generateRelinearizationKey(sk, parameters.maxLevel());
+  }
+
+  /** A relinearization key usable up to {@code maxLevel} (smaller when no higher level needs it). */
+  public RelinearizationKey generateRelinearizationKey(SecretKey sk, int maxLevel) {
+    checkLevel(maxLevel);
     RnsPoly s2 = ringQ.newPoly();
     ringQ.mulMontgomery(sk.nttQ(), sk.montgomeryQ(), s2);
-    return new RelinearizationKey(generateSwitchingKey(s2, sk, parameters.maxLevel()));
+    return new RelinearizationKey(generateSwitchingKey(s2, sk, maxLevel));
   }
 
   /** Key for the automorphism X -> X^g: switches from sigma_g(s) to s. */
   public GaloisKey generateGaloisKey(SecretKey sk, long galoisElement) {
+    return generateGaloisKey(sk, galoisElement, parameters.maxLevel());
+  }
+
+  /** A Galois key usable up to {@code maxLevel}: fewer limbs and digits when used low only. */
+  public GaloisKey generateGaloisKey(SecretKey sk, long galoisElement, int maxLevel) {
+    checkLevel(maxLevel);
     int[] table = Automorphism.nttIndexTable(parameters.logN(), galoisElement);
     RnsPoly permuted = ringQ.newPoly();
     Automorphism.applyNtt(sk.nttQ(), table, permuted, ringQ.parallelism());
-    return new GaloisKey(galoisElement, generateSwitchingKey(permuted, sk, parameters.maxLevel()));
+    return new GaloisKey(galoisElement, generateSwitchingKey(permuted, sk, maxLevel));
+  }
+
+  private void checkLevel(int maxLevel) {
+    if (maxLevel < 0 || maxLevel > parameters.maxLevel()) {
+      throw new HeException("key level must be in [0, " + parameters.maxLevel() + "]: " + maxLevel);
+    }
   }
 
   /** Switching key from {@code from} to {@code to}, over the full Q chain. */
@@ -79,9 +97,7 @@ public final class KeyGenerator {
    * which is why Lattigo 6.1.1 moved its dense-to-sparse bootstrapping key to level 0.
    */
   public SwitchingKey generateSwitchingKey(SecretKey from, SecretKey to, int maxLevel) {
-    if (maxLevel < 0 || maxLevel > parameters.maxLevel()) {
-      throw new HeException("key level must be in [0, " + parameters.maxLevel() + "]: " + maxLevel);
-    }
+    checkLevel(maxLevel);
     return generateSwitchingKey(from.nttQ(), to, maxLevel);
   }
 

@@ -1,6 +1,8 @@
 package org.homocloud.he.ckks.bootstrap;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.homocloud.he.HeException;
@@ -71,6 +73,24 @@ public final class Bootstrapper {
     all.addAll(HomomorphicDft.rotations(slotsToCoeffs(parameters)));
     all.addAll(traceRotations(parameters.ckks()));
     return all;
+  }
+
+  /** Each rotation bootstrapping needs, with the highest level it is applied at. */
+  public static Map<Integer, Integer> rotationLevels(BootstrappingParameters parameters) {
+    CkksParameters ckks = parameters.ckks();
+    int top = ckks.maxLevel();
+    int slotsToCoeffsTop = parameters.levelsLeft() + parameters.stcLevels();
+    Map<Integer, Integer> levels = new TreeMap<>();
+    for (int k : HomomorphicDft.rotations(slotsToCoeffs(parameters))) {
+      levels.merge(k, slotsToCoeffsTop, Math::max);
+    }
+    for (int k : HomomorphicDft.rotations(coeffsToSlots(parameters))) {
+      levels.merge(k, top, Math::max);
+    }
+    for (int k : traceRotations(ckks)) {
+      levels.merge(k, top, Math::max);
+    }
+    return levels;
   }
 
   /**

@@ -2,7 +2,7 @@ package org.homocloud.he.ckks.bootstrap;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedSet;
+import java.util.Map;
 import org.homocloud.he.ckks.Rotations;
 import org.homocloud.he.rlwe.EvaluationKeySet;
 import org.homocloud.he.rlwe.GaloisKey;
@@ -25,13 +25,17 @@ public record BootstrappingKeys(
     KeyGenerator generator = new KeyGenerator(parameters.ckks().rlwe());
     int logN = parameters.ckks().logN();
     List<GaloisKey> galois = new ArrayList<>();
-    SortedSet<Integer> rotations = Bootstrapper.rotationsNeeded(parameters);
-    for (int k : rotations) {
-      galois.add(generator.generateGaloisKey(secretKey, Rotations.galoisElement(logN, k)));
+    // Each key is made only as tall as the highest level it is used at: SlotsToCoeffs runs low
+    // in the chain, so its keys have fewer limbs and digits (a large share of the key memory).
+    Map<Integer, Integer> rotations = Bootstrapper.rotationLevels(parameters);
+    for (Map.Entry<Integer, Integer> rotation : rotations.entrySet()) {
+      galois.add(generator.generateGaloisKey(
+          secretKey, Rotations.galoisElement(logN, rotation.getKey()), rotation.getValue()));
     }
-    galois.add(generator.generateGaloisKey(secretKey, Rotations.conjugationElement(logN)));
-    EvaluationKeySet evaluationKeys =
-        new EvaluationKeySet(generator.generateRelinearizationKey(secretKey), galois);
+    int afterCoeffsToSlots = parameters.ckks().maxLevel() - parameters.ctsLevels();
+    galois.add(generator.generateGaloisKey(secretKey, Rotations.conjugationElement(logN), afterCoeffsToSlots));
+    EvaluationKeySet evaluationKeys = new EvaluationKeySet(
+        generator.generateRelinearizationKey(secretKey, parameters.ckks().maxLevel()), galois);
     if (parameters.ephemeralHammingWeight() == 0) {
       return new BootstrappingKeys(evaluationKeys, null, null);
     }
