@@ -2,8 +2,11 @@ package org.homocloud.he.ckks.circuits;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,7 +28,7 @@ public final class LinearTransform {
 
   private final int logSlots;
   private final int slots;
-  private final java.util.SortedMap<Integer, double[][]> diagonals;
+  private final SortedMap<Integer, double[][]> diagonals;
   private final int babySteps;
   private final Map<String, Map<Integer, Plaintext>> encodedCache = new ConcurrentHashMap<>();
 
@@ -49,13 +52,11 @@ public final class LinearTransform {
     this.babySteps = chooseBabySteps(copy.keySet(), slots);
   }
 
-  private interface SortedMap<K, V> extends java.util.SortedMap<K, V> {}
-
   public int logSlots() {
     return logSlots;
   }
 
-  public java.util.SortedMap<Integer, double[][]> diagonals() {
+  public SortedMap<Integer, double[][]> diagonals() {
     return diagonals;
   }
 
@@ -113,7 +114,7 @@ public final class LinearTransform {
         babyIndices.add(k % babySteps);
       }
     }
-    Map<Integer, Ciphertext> baby = new java.util.HashMap<>();
+    Map<Integer, Ciphertext> baby = new HashMap<>();
     baby.put(0, ct);
     if (!babyIndices.isEmpty()) {
       baby.putAll(evaluator.rotateHoisted(ct, babyIndices.stream().mapToInt(Integer::intValue).toArray()));
@@ -177,7 +178,7 @@ public final class LinearTransform {
   }
 
   /** Baby-step count minimizing rotations: about sqrt of the span of the diagonal indices. */
-  private static int chooseBabySteps(java.util.Set<Integer> indices, int slots) {
+  private static int chooseBabySteps(Set<Integer> indices, int slots) {
     int best = 1;
     int bestCost = Integer.MAX_VALUE;
     for (int n1 = 1; n1 <= slots; n1 <<= 1) {

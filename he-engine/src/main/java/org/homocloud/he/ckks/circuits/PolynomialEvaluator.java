@@ -61,7 +61,7 @@ public final class PolynomialEvaluator {
       }
     }
     int logBaby = Math.max(1, (32 - Integer.numberOfLeadingZeros(degree)) / 2);
-    Basis basis = new Basis(u, 1 << logBaby, degree);
+    Basis basis = new Basis(u, 1 << logBaby);
     int targetLevel = ct.level() - depthWithMapping(degree, alpha, beta);
     return evaluateRecursive(p.coefficients(), basis, targetLevel, targetScale);
   }
@@ -156,7 +156,7 @@ public final class PolynomialEvaluator {
     private final Map<Integer, Ciphertext> powers = new HashMap<>();
     private final int babySteps;
 
-    Basis(Ciphertext u, int babySteps, int degree) {
+    Basis(Ciphertext u, int babySteps) {
       this.babySteps = babySteps;
       powers.put(1, u);
     }
