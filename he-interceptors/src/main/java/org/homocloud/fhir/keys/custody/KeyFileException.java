@@ -1,0 +1,13 @@
+package org.homocloud.fhir.keys.custody;
+
+/** A custodian key file could not be written or opened; the message says which file and why. */
+public final class KeyFileException extends RuntimeException {
+
+  public KeyFileException(String message) {
+    super(message);
+  }
+
+  public KeyFileException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
