@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,6 +193,24 @@ class KeySetRegistryTest {
         .isInstanceOf(KeySetException.class).hasMessageContaining("public key");
     assertNothingStored("team-b", 1);
     assertThat(registry.active("team-b")).isEmpty();
+  }
+
+  @Test
+  void uploadBreakingOffMidway_registersNothing() {
+    KeySetVersion first = register("team-a", custodian);
+    byte[] keys = secondCustodian.evaluationKeys();
+    InputStream breaking = new SequenceInputStream(new ByteArrayInputStream(keys, 0, keys.length / 2), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("connection reset by peer");
+      }
+    });
+    assertThatThrownBy(() -> registry.register("team-a", secondCustodian.parameters(), secondCustodian.publicKey(), breaking))
+        .isInstanceOfSatisfying(KeySetException.class, e -> assertThat(e.reason()).isEqualTo(KeySetException.Reason.BACKEND))
+        .hasMessageContaining("nothing registered");
+    assertNothingStored("team-a", 2);
+    assertThat(registry.active("team-a").orElseThrow()).isEqualTo(first);
+    assertThat(registry.versions("team-a")).containsExactly(first);
   }
 
   @Test
