@@ -214,6 +214,24 @@ class KeySetRegistryTest {
   }
 
   @Test
+  void blobsLeftByARegistrationCutShort_areInvisible_andOverwrittenByTheNext() {
+    KeySetVersion first = register("team-a", custodian);
+    // What a crash between the blob puts and the metadata record leaves behind.
+    store.put(KeySetRegistry.prefix("team-a", 2) + ".public-key", new byte[] {1, 2, 3});
+    store.put(KeySetRegistry.prefix("team-a", 2) + ".evaluation-keys", new byte[] {4, 5, 6});
+    assertThat(registry.active("team-a").orElseThrow()).isEqualTo(first);
+
+    byte[] noKeys = new EvaluationKeySetCodec(PARAMETERS).toBytes(new EvaluationKeySet(null, List.of()));
+    KeySetVersion second = registry.register("team-a", secondCustodian.parameters(), secondCustodian.publicKey(),
+        new ByteArrayInputStream(noKeys));
+    assertThat(second.version()).isEqualTo(2);
+    assertThat(second.relinearizationKey()).isFalse();
+    assertThat(second.galoisElements()).isEmpty();
+    assertThat(registry.evaluationKeys(second).galoisKeys()).isEmpty();
+    assertThat(new PublicKeyCodec(PARAMETERS).toBytes(registry.publicKey(second))).isEqualTo(secondCustodian.publicKey());
+  }
+
+  @Test
   void insecureParameters_areRefused_byADefaultRegistry() {
     KeySetRegistry strict = new KeySetRegistry(store);
     assertThatThrownBy(() -> strict.register("team-a", custodian.parameters(), custodian.publicKey(),
