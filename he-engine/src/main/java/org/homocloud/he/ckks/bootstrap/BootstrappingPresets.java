@@ -46,7 +46,7 @@ public final class BootstrappingPresets {
   /**
    * logN 16, 32768 slots, 128-bit secure for a uniform ternary secret (log QP about 1732, below
    * the table's 1747): q_0 60 bits, 9 levels of 42 bits left for computation (scale 2^42), StC 3
-   * x 45, EvalMod 10 x 61, CtS 3 x 61; P 6 x 61, digits of 5 primes; message ratio 2^7. Failure
+   * x 45, EvalMod 10 x 61, CtS 3 x 61; P 6 x 61, digits of 5 primes; message ratio 2^6. Failure
    * probability (an overflow beyond K = 16 in any coefficient) about 2^-50: see
    * {@link BootstrappingParameters#log2FailureProbability()}.
    */
@@ -54,7 +54,7 @@ public final class BootstrappingPresets {
     int[] logQ = chain(60, 9, 42, 3, 45, evalModLevels(), 61, 3, 61);
     CkksParameters ckks = CkksParameters.builder().logN(16).logQ(logQ).logP(61, 61, 61, 61, 61, 61)
         .primesPerDigit(5).logDefaultScale(42).build();
-    return new BootstrappingParameters(ckks, 3, 3, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 7);
+    return new BootstrappingParameters(ckks, 3, 3, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 6);
   }
 
   /** EvalMod's levels: the interval map, the scaled cosine, the double angles. */
