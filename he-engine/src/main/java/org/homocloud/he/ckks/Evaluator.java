@@ -135,11 +135,7 @@ public final class Evaluator {
   // ---------------------------------------------------------------- plaintext operands
 
   public void addPlain(Ciphertext a, Plaintext pt, Ciphertext out) {
-    checkScales(a.scale(), pt.scale(), "add a plaintext");
-    int level = Math.min(a.level(), pt.level());
-    RnsPoly[] result = copyPolys(a, level);
-    ringQ.add(result[0], pt.value(), result[0]);
-    out.set(result, a.scale(), a.logSlots());
+    combinePlain(a, pt, out, false);
   }
 
   public Ciphertext addPlainNew(Ciphertext a, Plaintext pt) {
@@ -149,10 +145,18 @@ public final class Evaluator {
   }
 
   public void subPlain(Ciphertext a, Plaintext pt, Ciphertext out) {
-    checkScales(a.scale(), pt.scale(), "subtract a plaintext");
+    combinePlain(a, pt, out, true);
+  }
+
+  private void combinePlain(Ciphertext a, Plaintext pt, Ciphertext out, boolean subtract) {
+    checkScales(a.scale(), pt.scale(), subtract ? "subtract a plaintext" : "add a plaintext");
     int level = Math.min(a.level(), pt.level());
     RnsPoly[] result = copyPolys(a, level);
-    ringQ.sub(result[0], pt.value(), result[0]);
+    if (subtract) {
+      ringQ.sub(result[0], pt.value(), result[0]);
+    } else {
+      ringQ.add(result[0], pt.value(), result[0]);
+    }
     out.set(result, a.scale(), a.logSlots());
   }
 

@@ -194,16 +194,11 @@ public final class RnsRing {
 
   /** out = a in Montgomery form (a * 2^64 mod q per limb). */
   public void toMontgomery(RnsPoly a, RnsPoly out) {
-    parallelism.forEach(out.limbCount(), i -> {
-      Modulus m = moduli[i];
-      long factor = m.montgomeryOne();
-      long factorShoup = m.shoup(factor);
-      long[] x = a.limb(i);
-      long[] z = out.limb(i);
-      for (int j = 0; j < n; j++) {
-        z[j] = m.mulShoup(x[j], factor, factorShoup);
-      }
-    });
+    long[] factors = new long[out.limbCount()];
+    for (int i = 0; i < factors.length; i++) {
+      factors[i] = moduli[i].montgomeryOne();
+    }
+    mulScalars(a, factors, out);
   }
 
   /** out = a * scalars[i] in limb i; scalars are residues in [0, q_i). */
