@@ -48,7 +48,9 @@ class PostgresProfileTest {
         try (RunningServer server = RunningServer.start("postgres",
                 "homocloud.storage.url=" + URL,
                 "homocloud.storage.username=" + USER,
-                "homocloud.storage.password=" + PASSWORD)) {
+                "homocloud.storage.password=" + PASSWORD,
+                // About HAPI's tables on PostgreSQL; the ciphertext store is tested on its own.
+                "homocloud.encryption.enabled=false")) {
             IGenericClient client = server.client();
             String patientUrn = "urn:uuid:" + UUID.randomUUID();
             Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);

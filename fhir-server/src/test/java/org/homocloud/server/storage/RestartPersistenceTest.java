@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The embedded database keeps what was written across a stop and a start on the same data directory. */
 class RestartPersistenceTest {
 
+    /** This test is about HAPI's own tables; encrypted values across a restart are EncryptedIngestTest's. */
+    private static final String PLAIN = "homocloud.encryption.enabled=false";
+
     @TempDir
     Path dataDir;
 
@@ -23,7 +26,7 @@ class RestartPersistenceTest {
         String identifier = TestResources.uniqueValue();
         IIdType patientId;
         IIdType observationId;
-        try (RunningServer server = RunningServer.start(null, "homocloud.storage.data-dir=" + dataDir)) {
+        try (RunningServer server = RunningServer.start(null, "homocloud.storage.data-dir=" + dataDir, PLAIN)) {
             patientId = server.client().create().resource(TestResources.patient(identifier)).execute().getId()
                     .toUnqualifiedVersionless();
             observationId = server.client().create()
@@ -33,7 +36,7 @@ class RestartPersistenceTest {
         assertThat(dataDir.resolve("h2")).isDirectory();
         assertThat(Files.exists(dataDir.resolve("h2").resolve("hapi.mv.db"))).isTrue();
 
-        try (RunningServer server = RunningServer.start(null, "homocloud.storage.data-dir=" + dataDir)) {
+        try (RunningServer server = RunningServer.start(null, "homocloud.storage.data-dir=" + dataDir, PLAIN)) {
             Patient patient = server.client().read().resource(Patient.class).withId(patientId).execute();
             Observation observation = server.client().read().resource(Observation.class).withId(observationId).execute();
 

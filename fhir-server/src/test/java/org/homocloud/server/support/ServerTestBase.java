@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.homocloud.server.HomocloudServer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
@@ -23,7 +24,12 @@ import org.springframework.util.FileSystemUtils;
 @SpringBootTest(
         classes = HomocloudServer.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"server.address=127.0.0.1", "homocloud.server.max-request-bytes=" + ServerTestBase.MAX_REQUEST_BYTES})
+        properties = {
+            "server.address=127.0.0.1",
+            "homocloud.server.max-request-bytes=" + ServerTestBase.MAX_REQUEST_BYTES,
+            // Observation values are encrypted at ingest under a logN 10 test key set registered at start-up.
+            "homocloud.encryption.allow-insecure-parameters-for-testing=true"})
+@Import(TestKeySet.Config.class)
 public abstract class ServerTestBase {
 
     /** Small enough that a test can exceed it cheaply, large enough for the biggest Synthea bundle (3.9 MB). */
@@ -40,6 +46,11 @@ public abstract class ServerTestBase {
     @DynamicPropertySource
     static void storage(DynamicPropertyRegistry registry) {
         registry.add("homocloud.storage.data-dir", DATA_DIR::toString);
+    }
+
+    /** The directory holding the shared server's H2 files and ciphertext store. */
+    protected static Path dataDir() {
+        return DATA_DIR;
     }
 
     protected String baseUrl() {
