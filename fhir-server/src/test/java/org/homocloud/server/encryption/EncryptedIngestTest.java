@@ -201,6 +201,20 @@ class EncryptedIngestTest extends ServerTestBase {
     }
 
     @Test
+    void valueSearchesByPostOrReverseChain_are400_too() throws Exception {
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Observation/_search"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("value-quantity=gt50")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(400);
+        assertThat(outcomeText(post)).contains("stored encrypted");
+
+        assertThatThrownBy(() -> client().search().byUrl("Patient?_has:Observation:subject:value-quantity=gt50")
+                        .returnBundle(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("stored encrypted");
+    }
+
+    @Test
     void databaseFiles_holdNoPostedValue() throws Exception {
         IGenericClient client = client();
         String patient = newPatient(client);

@@ -31,14 +31,25 @@ public final class EncryptedValueSearchInterceptor {
       return;
     }
     for (String name : parameters.keySet()) {
-      // A modifier (value-quantity:missing) still names the parameter before the colon.
-      String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-      if (VALUE_PARAMETERS.contains(base)) {
+      if (namesValueParameter(name)) {
         throw new InvalidRequestException("search parameter '" + name + "' cannot be used: Observation values are "
             + "stored encrypted (CKKS) and the server cannot compare them with a number. Search by code, subject "
             + "and date instead, and compute on values with the encrypted operations, whose results the key "
             + "custodian decrypts.");
       }
     }
+  }
+
+  /**
+   * Whether a search parameter name compares values: {@code value-quantity}, with a modifier
+   * ({@code value-quantity:missing}), or at the end of a reverse chain
+   * ({@code _has:Observation:subject:value-quantity}).
+   */
+  static boolean namesValueParameter(String name) {
+    String[] parts = name.split(":");
+    if (VALUE_PARAMETERS.contains(parts[0])) {
+      return true;
+    }
+    return parts[0].equals("_has") && parts.length >= 4 && VALUE_PARAMETERS.contains(parts[3]);
   }
 }

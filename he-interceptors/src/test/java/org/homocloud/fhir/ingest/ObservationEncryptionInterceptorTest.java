@@ -137,6 +137,10 @@ class ObservationEncryptionInterceptorTest {
         .hasMessageContaining("stored encrypted");
     search.refuseValueSearch(byCode, RestOperationTypeEnum.SEARCH_TYPE);
     search.refuseValueSearch(byValue, RestOperationTypeEnum.READ);
+    assertThat(EncryptedValueSearchInterceptor.namesValueParameter("_has:Observation:subject:value-quantity")).isTrue();
+    assertThat(EncryptedValueSearchInterceptor.namesValueParameter("_has:Observation:subject:code")).isFalse();
+    assertThat(EncryptedValueSearchInterceptor.namesValueParameter("combo-value-quantity")).isTrue();
+    assertThat(EncryptedValueSearchInterceptor.namesValueParameter("value-concept")).isFalse();
   }
 
   private SecretKey registerKeySet() {
