@@ -47,6 +47,11 @@ public final class RunningServer implements AutoCloseable {
         return FhirClients.client(baseUrl());
     }
 
+    /** A bean of the running server, for tests that act on its components directly (as a custodian's upload would). */
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     @Override
     public void close() {
         context.close();

@@ -37,7 +37,7 @@ public final class TestKeySet {
     }
 
     /** Generates a key set and registers its public key (and a relinearization key) as the custodian would. */
-    static TestKeySet register(KeySetRegistry registry, String keySetId) {
+    public static TestKeySet register(KeySetRegistry registry, String keySetId) {
         KeyGenerator generator = new KeyGenerator(PARAMETERS.rlwe());
         SecretKey sk = generator.generateSecretKey();
         EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(sk), List.of());
