@@ -15,7 +15,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.io.ByteArrayInputStream;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.homocloud.fhir.keys.KeySetRegistry;
+import org.homocloud.fhir.store.SqliteCiphertextStore;
+import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ckks.CkksPresets;
+import org.homocloud.he.rlwe.EvaluationKeySet;
+import org.homocloud.he.rlwe.KeyGenerator;
+import org.homocloud.he.rlwe.SecretKey;
+import org.homocloud.he.serialization.EvaluationKeySetCodec;
+import org.homocloud.he.serialization.ParametersCodec;
+import org.homocloud.he.serialization.PublicKeyCodec;
+import org.homocloud.server.encryption.EncryptionProperties;
 import org.homocloud.server.support.RunningServer;
 import org.homocloud.server.support.TestResources;
 import org.springframework.util.FileSystemUtils;
@@ -27,6 +40,12 @@ import org.springframework.util.FileSystemUtils;
  * <p>The server runs in this JVM on a fresh temporary data directory, and the clients talk to it over
  * loopback HTTP with HAPI's generic client, so the figures include parsing, HTTP and the database commit,
  * as an EHR would see them. A warm-up (single POSTs and a transaction) is excluded from the measurement.
+ *
+ * <p>The same two workloads then run against a second server (its own temporary data directory) with
+ * encryption enabled and a key set at the secure default {@link CkksPresets#logN14()}, generated once at start
+ * (as the custodian would, public key and relinearization key registered): those lines carry
+ * {@code "encrypted":true}, followed by the encrypted/plain throughput ratio of each workload and the
+ * ciphertext store's growth on disk per stored value.
  */
 public final class IngestBench {
 
@@ -46,10 +65,23 @@ public final class IngestBench {
         PrintStream results = System.out;
         System.setOut(System.err);
 
+        // The custodian's key set, generated once: secure logN 14 parameters, public and relinearization keys.
+        long keygenStart = System.nanoTime();
+        CkksParameters parameters = CkksPresets.logN14();
+        KeyGenerator generator = new KeyGenerator(parameters.rlwe());
+        SecretKey secretKey = generator.generateSecretKey();
+        byte[] parameterBytes = ParametersCodec.toBytes(parameters);
+        byte[] publicKeyBytes = new PublicKeyCodec(parameters).toBytes(generator.generatePublicKey(secretKey));
+        byte[] evaluationKeyBytes = new EvaluationKeySetCodec(parameters).toBytes(
+                new EvaluationKeySet(generator.generateRelinearizationKey(secretKey), List.of()));
+        System.err.printf("ingest bench: logN 14 key set (public + relinearization key) generated in %.3f s%n",
+                (System.nanoTime() - keygenStart) / 1e9);
+
+        double[] plain = new double[2];
         Path dataDir = Files.createTempDirectory("homocloud-bench-");
         try (RunningServer server = RunningServer.start(null,
                 "homocloud.storage.data-dir=" + dataDir, "logging.level.root=WARN",
-                // The plain baseline; encrypted ingest throughput is not measured yet.
+                // The plain baseline.
                 "homocloud.encryption.enabled=false")) {
             IGenericClient client = server.client();
             String patient = "Patient/" + client.create().resource(TestResources.patient(TestResources.uniqueValue()))
@@ -61,16 +93,76 @@ public final class IngestBench {
             double cpuBefore = processCpuSeconds();
             double singleSeconds = singlePosts(server, patient, observations);
             double singleCpu = processCpuSeconds() - cpuBefore;
+            plain[0] = observations / singleSeconds;
             print(results, "single_post_throughput", observations / singleSeconds, observations, singleSeconds,
-                    singleCpu, Map.of("threads", THREADS));
+                    singleCpu, Map.of("threads", THREADS), false);
 
             cpuBefore = processCpuSeconds();
             double bundleSeconds = transaction(client, patient, observations);
             double bundleCpu = processCpuSeconds() - cpuBefore;
+            plain[1] = observations / bundleSeconds;
             print(results, "transaction_bundle_throughput", observations / bundleSeconds, observations, bundleSeconds,
-                    bundleCpu, Map.of("bundles", 1));
+                    bundleCpu, Map.of("bundles", 1), false);
         } finally {
             FileSystemUtils.deleteRecursively(dataDir);
+        }
+
+        Path encryptedDataDir = Files.createTempDirectory("homocloud-bench-encrypted-");
+        try (RunningServer server = RunningServer.start(null,
+                "homocloud.storage.data-dir=" + encryptedDataDir, "logging.level.root=WARN",
+                "homocloud.encryption.enabled=true")) {
+            EncryptionProperties encryption = server.bean(EncryptionProperties.class);
+            server.bean(KeySetRegistry.class).register(encryption.keySetId(), parameterBytes, publicKeyBytes,
+                    new ByteArrayInputStream(evaluationKeyBytes));
+            Path storeDir = encryption.storeDirectory(encryptedDataDir);
+            IGenericClient client = server.client();
+            String patient = "Patient/" + client.create().resource(TestResources.patient(TestResources.uniqueValue()))
+                    .execute().getId().getIdPart();
+            long storeBytesBefore = directorySize(storeDir);
+            long blobBytesBefore = summedBlobBytes(storeDir);
+
+            // HAPI is already compiled by the plain run in this JVM; a shorter warm-up covers the CKKS code and
+            // keeps the store (over a megabyte per value) from growing by gigabytes before the measurement.
+            int encryptedWarmup = 200;
+            singlePosts(server, patient, encryptedWarmup);
+            transaction(client, patient, encryptedWarmup);
+
+            double cpuBefore = processCpuSeconds();
+            double singleSeconds = singlePosts(server, patient, observations);
+            double singleCpu = processCpuSeconds() - cpuBefore;
+            double singleThroughput = observations / singleSeconds;
+            print(results, "single_post_throughput", singleThroughput, observations, singleSeconds,
+                    singleCpu, Map.of("threads", THREADS, "parameters", "logN14"), true);
+
+            cpuBefore = processCpuSeconds();
+            double bundleSeconds = transaction(client, patient, observations);
+            double bundleCpu = processCpuSeconds() - cpuBefore;
+            double bundleThroughput = observations / bundleSeconds;
+            print(results, "transaction_bundle_throughput", bundleThroughput, observations, bundleSeconds,
+                    bundleCpu, Map.of("bundles", 1, "parameters", "logN14"), true);
+
+            printRatio(results, "single_post", singleThroughput / plain[0]);
+            printRatio(results, "transaction_bundle", bundleThroughput / plain[1]);
+
+            // One value per weight Observation; the key set was registered before the baseline size was taken.
+            long values = 2L * encryptedWarmup + 2L * observations;
+            long storeBytes = directorySize(storeDir) - storeBytesBefore;
+            long blobBytes = summedBlobBytes(storeDir) - blobBytesBefore;
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("suite", "ingest");
+            line.put("metric", "ciphertext_bytes_per_value");
+            line.put("value", Math.round((double) storeBytes / values));
+            line.put("unit", "bytes");
+            line.put("values", values);
+            line.put("store_bytes", storeBytes);
+            line.put("summed_blob_bytes_per_value", Math.round((double) blobBytes / values));
+            line.put("store", "sqlite-file");
+            line.put("parameters", "logN14");
+            line.put("encrypted", true);
+            results.println(JSON.writeValueAsString(line));
+            results.flush();
+        } finally {
+            FileSystemUtils.deleteRecursively(encryptedDataDir);
         }
         // HAPI leaves non-daemon scheduler threads behind after the context closes.
         System.exit(0);
@@ -132,7 +224,7 @@ public final class IngestBench {
     }
 
     private static void print(PrintStream out, String metric, double value, int observations, double seconds,
-            double cpuSeconds, Map<String, Object> extra) throws IOException {
+            double cpuSeconds, Map<String, Object> extra, boolean encrypted) throws IOException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("suite", "ingest");
         line.put("metric", metric);
@@ -143,9 +235,45 @@ public final class IngestBench {
         line.put("process_cpu_seconds", Math.round(cpuSeconds * 1000) / 1000.0);
         line.putAll(extra);
         line.put("database", "h2-file");
-        line.put("encrypted", false);
+        line.put("encrypted", encrypted);
         line.put("load_average_1m", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
         out.println(JSON.writeValueAsString(line));
         out.flush();
+    }
+
+    private static void printRatio(PrintStream out, String workload, double ratio) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("suite", "ingest");
+        line.put("metric", "encrypted_vs_plain_throughput_ratio");
+        line.put("value", Math.round(ratio * 1000) / 1000.0);
+        line.put("unit", "ratio");
+        line.put("workload", workload);
+        line.put("parameters", "logN14");
+        out.println(JSON.writeValueAsString(line));
+        out.flush();
+    }
+
+    /** Sum of the stored blobs' lengths, read from the SQLite store's {@code blobs} table. */
+    private static long summedBlobBytes(Path storeDir) throws java.sql.SQLException {
+        String url = "jdbc:sqlite:" + storeDir.resolve(SqliteCiphertextStore.FILE_NAME).toAbsolutePath();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT COALESCE(SUM(length), 0) FROM blobs")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** Bytes of the files under {@code dir} (the SQLite database with its WAL and shared-memory files). */
+    private static long directorySize(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
     }
 }
