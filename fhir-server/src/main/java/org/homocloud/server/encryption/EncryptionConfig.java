@@ -1,22 +1,38 @@
 package org.homocloud.server.encryption;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Observation;
+import org.homocloud.fhir.ingest.CodeUnitRegistry;
 import org.homocloud.fhir.ingest.EncryptedValueSearchInterceptor;
 import org.homocloud.fhir.ingest.ObservationEncryptionInterceptor;
 import org.homocloud.fhir.keys.KeySetRegistry;
+import org.homocloud.fhir.operations.CiphertextImportProvider;
+import org.homocloud.fhir.operations.EncryptedValueProvider;
+import org.homocloud.fhir.packing.KeySetEngines;
+import org.homocloud.fhir.packing.PackedValueReader;
+import org.homocloud.fhir.packing.PackedValueWriter;
+import org.homocloud.fhir.packing.PackingIndex;
+import org.homocloud.fhir.packing.Repacker;
+import org.homocloud.fhir.packing.SlotAllocator;
 import org.homocloud.fhir.store.CiphertextStore;
 import org.homocloud.fhir.store.SqliteCiphertextStore;
 import org.homocloud.server.storage.StorageProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires encrypted storage of Observation values from he-interceptors: the SQLite ciphertext store and the
- * key-set registry under the data directory, the ingest interceptor (on HAPI's JPA interceptor service, where
- * storage pointcuts fire) and the interceptor that refuses value searches (on the REST server). With
- * {@code homocloud.encryption.enabled=false} none of it exists and the server is a plain FHIR server.
+ * key-set registry under the data directory, the packing index in the server's database, the ingest
+ * interceptor (on HAPI's JPA interceptor service, where storage pointcuts fire), the operations
+ * {@code $encrypted-value} and {@code $import-ciphertext}, and the interceptor that refuses value searches.
+ * With {@code homocloud.encryption.enabled=false} none of it exists and the server is a plain FHIR server.
  */
 @Configuration
 @ConditionalOnProperty(prefix = "homocloud.encryption", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -34,16 +50,92 @@ public class EncryptionConfig {
                 : new KeySetRegistry(ciphertextStore);
     }
 
+    /**
+     * A small pool of its own on HAPI's database: the packing index writes with auto-commit while a HAPI
+     * transaction holds one of HAPI's connections, so sharing HAPI's pool could exhaust it under load.
+     */
+    @Bean(destroyMethod = "close")
+    public HikariDataSource packingDataSource(DataSource dataSource) {
+        HikariDataSource hapi = (HikariDataSource) dataSource;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("packing");
+        config.setDriverClassName(hapi.getDriverClassName());
+        config.setJdbcUrl(hapi.getJdbcUrl());
+        config.setUsername(hapi.getUsername());
+        config.setPassword(hapi.getPassword());
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    public PackingIndex packingIndex(@Qualifier("packingDataSource") HikariDataSource packingDataSource) {
+        return new PackingIndex(packingDataSource);
+    }
+
+    @Bean
+    public CodeUnitRegistry codeUnitRegistry(@Qualifier("packingDataSource") HikariDataSource packingDataSource) {
+        return new CodeUnitRegistry(packingDataSource);
+    }
+
+    @Bean
+    public KeySetEngines keySetEngines(KeySetRegistry keySetRegistry) {
+        return new KeySetEngines(keySetRegistry);
+    }
+
+    @Bean
+    public PackedValueWriter packedValueWriter(PackingIndex packingIndex, CiphertextStore ciphertextStore) {
+        return new PackedValueWriter(new SlotAllocator(packingIndex), packingIndex, ciphertextStore);
+    }
+
+    @Bean
+    public Repacker repacker(PackingIndex packingIndex, CiphertextStore ciphertextStore, KeySetEngines keySetEngines) {
+        return new Repacker(packingIndex, ciphertextStore, keySetEngines);
+    }
+
+    @Bean(destroyMethod = "close")
+    public RepackScheduler repackScheduler(Repacker repacker, EncryptionProperties encryption) {
+        return new RepackScheduler(repacker, encryption.repackInterval());
+    }
+
     @Bean
     public ObservationEncryptionInterceptor observationEncryptionInterceptor(
-            KeySetRegistry keySetRegistry,
-            CiphertextStore ciphertextStore,
+            KeySetEngines keySetEngines,
+            PackedValueWriter packedValueWriter,
+            PackingIndex packingIndex,
+            CodeUnitRegistry codeUnitRegistry,
             EncryptionProperties encryption,
             IInterceptorService interceptorService) {
-        ObservationEncryptionInterceptor interceptor =
-                new ObservationEncryptionInterceptor(keySetRegistry, ciphertextStore, encryption.keySetId());
+        ObservationEncryptionInterceptor interceptor = new ObservationEncryptionInterceptor(keySetEngines,
+                packedValueWriter, packingIndex, codeUnitRegistry, encryption.keySetId(),
+                encryption.plaintextIngest(), encryption.strippedElements());
         interceptorService.registerInterceptor(interceptor);
         return interceptor;
+    }
+
+    @Bean
+    public EncryptedValueProvider encryptedValueProvider(
+            DaoRegistry daoRegistry,
+            PackingIndex packingIndex,
+            CiphertextStore ciphertextStore,
+            KeySetEngines keySetEngines,
+            RestfulServer restfulServer) {
+        EncryptedValueProvider provider = new EncryptedValueProvider(
+                (id, request) -> (Observation) daoRegistry.getResourceDao(Observation.class).read(id, request),
+                new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
+                keySetEngines);
+        restfulServer.registerProvider(provider);
+        return provider;
+    }
+
+    @Bean
+    public CiphertextImportProvider ciphertextImportProvider(
+            KeySetEngines keySetEngines,
+            PackingIndex packingIndex,
+            CiphertextStore ciphertextStore,
+            RestfulServer restfulServer) {
+        CiphertextImportProvider provider = new CiphertextImportProvider(keySetEngines, packingIndex, ciphertextStore);
+        restfulServer.registerProvider(provider);
+        return provider;
     }
 
     @Bean
@@ -51,5 +143,10 @@ public class EncryptionConfig {
         EncryptedValueSearchInterceptor interceptor = new EncryptedValueSearchInterceptor();
         restfulServer.registerInterceptor(interceptor);
         return interceptor;
+    }
+
+    @Bean
+    public EncryptedValueDefinitionPublisher encryptedValueDefinitionPublisher(DaoRegistry daoRegistry) {
+        return new EncryptedValueDefinitionPublisher(daoRegistry);
     }
 }

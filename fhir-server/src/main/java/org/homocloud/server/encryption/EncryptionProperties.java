@@ -1,30 +1,44 @@
 package org.homocloud.server.encryption;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Encrypted storage of Observation values ({@code homocloud.encryption.*}).
  *
- * @param enabled whether Observation values posted in plaintext are encrypted at ingest (and value searches
- *     refused); off only for deployments and tests about plain FHIR behaviour
+ * @param enabled whether Observation values are kept only as ciphertexts (plaintext ones encrypted at
+ *     ingest, value searches refused); off only for deployments and tests about plain FHIR behaviour
  * @param storeDir directory of the SQLite ciphertext store (ciphertexts and the key-set registry); blank
  *     means {@code ${homocloud.storage.data-dir}/ciphertexts}
  * @param keySetId the key set whose newest version new values are encrypted under
  * @param allowInsecureParametersForTesting lets the registry accept parameter sets marked insecure for
  *     testing; never in a deployment
+ * @param plaintextIngest false refuses plaintext values (422), for deployments that demand client-side
+ *     encryption: only values imported with {@code $import-ciphertext} are accepted
+ * @param strippedElements Observation elements removed because they may restate a value: any of
+ *     {@code text}, {@code interpretation}, {@code note} (all three by default)
+ * @param repackInterval how often parts written at ingest are folded into packed ciphertexts; zero turns
+ *     the background repacker off
  */
 @ConfigurationProperties("homocloud.encryption")
 public record EncryptionProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("") String storeDir,
         @DefaultValue("default") String keySetId,
-        @DefaultValue("false") boolean allowInsecureParametersForTesting) {
+        @DefaultValue("false") boolean allowInsecureParametersForTesting,
+        @DefaultValue("true") boolean plaintextIngest,
+        @DefaultValue({"text", "interpretation", "note"}) Set<String> strippedElements,
+        @DefaultValue("10s") Duration repackInterval) {
 
     public EncryptionProperties {
         if (keySetId.isBlank()) {
             throw new IllegalArgumentException("homocloud.encryption.key-set-id must not be blank");
+        }
+        if (repackInterval.isNegative()) {
+            throw new IllegalArgumentException("homocloud.encryption.repack-interval must not be negative");
         }
     }
 

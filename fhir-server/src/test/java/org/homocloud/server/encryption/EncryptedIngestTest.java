@@ -21,13 +21,17 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Quantity;
-import org.homocloud.fhir.ingest.ObservationEncryptionInterceptor;
-import org.homocloud.fhir.store.CiphertextStore;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.homocloud.fhir.ingest.EncryptedValueExtension;
+import org.homocloud.fhir.packing.PackingIndex;
+import org.homocloud.fhir.packing.Repacker;
+import org.homocloud.fhir.packing.ValueLocation;
 import org.homocloud.he.ckks.PrecisionStats;
 import org.homocloud.server.support.ServerTestBase;
 import org.homocloud.server.support.TestKeySet;
@@ -45,7 +49,10 @@ class EncryptedIngestTest extends ServerTestBase {
     private static final double MIN_PRECISION_BITS = 20;
 
     @Autowired
-    CiphertextStore ciphertextStore;
+    PackingIndex packingIndex;
+
+    @Autowired
+    Repacker repacker;
 
     @Autowired
     TestKeySet testKeySet;
@@ -62,7 +69,8 @@ class EncryptedIngestTest extends ServerTestBase {
         Observation weight = TestResources.weight(patient, 73.25, "2024-05-05");
         weight.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDivAsString("<div>Weight 73.25 kg</div>");
 
-        Observation stored = read(client, client.create().resource(weight).execute().getId().getIdPart());
+        String id = client.create().resource(weight).execute().getId().getIdPart();
+        Observation stored = read(client, id);
 
         Quantity quantity = stored.getValueQuantity();
         assertThat(quantity.getValue()).as("plaintext value").isNull();
@@ -73,13 +81,10 @@ class EncryptedIngestTest extends ServerTestBase {
         assertThat(stored.getSubject().getReference()).isEqualTo(patient);
         assertThat(stored.getEffectiveDateTimeType().getValueAsString()).isEqualTo("2024-05-05");
         assertThat(stored.hasText()).isFalse();
-        Extension encrypted = quantity.getValueElement().getExtensionByUrl(ObservationEncryptionInterceptor.EXTENSION_URL);
-        assertThat(encrypted).isNotNull();
-        assertThat(sub(encrypted, ObservationEncryptionInterceptor.KEY_SET))
-                .isEqualTo(testKeySet.version().keySetId());
-        assertThat(sub(encrypted, ObservationEncryptionInterceptor.KEY_SET_VERSION))
-                .isEqualTo(String.valueOf(testKeySet.version().version()));
-        assertDecryptsTo(quantity, 73.25);
+        ValueLocation location = location(quantity);
+        assertThat(location.keySetId()).isEqualTo(testKeySet.version().keySetId());
+        assertThat(location.keySetVersion()).isEqualTo(testKeySet.version().version());
+        assertDecryptsTo(client, id, "valueQuantity", 73.25);
     }
 
     @Test
@@ -88,27 +93,27 @@ class EncryptedIngestTest extends ServerTestBase {
         String patient = newPatient(client);
         String id = client.create().resource(TestResources.weight(patient, 80.5, "2024-08-08")).execute().getId().getIdPart();
         Observation stored = read(client, id);
-        String firstBlob = blobId(stored.getValueQuantity());
+        ValueLocation first = location(stored.getValueQuantity());
 
         // A client that edits another element sends the encrypted value back as it got it.
         stored.setStatus(Observation.ObservationStatus.AMENDED);
         client.update().resource(stored).execute();
         Observation amended = read(client, id);
         assertThat(amended.getStatus()).isEqualTo(Observation.ObservationStatus.AMENDED);
-        assertThat(blobId(amended.getValueQuantity())).isEqualTo(firstBlob);
-        assertDecryptsTo(amended.getValueQuantity(), 80.5);
+        assertThat(location(amended.getValueQuantity())).isEqualTo(first);
+        assertDecryptsTo(client, id, "valueQuantity", 80.5);
 
         // A corrected plaintext value replaces it with a new ciphertext.
         Observation corrected = TestResources.weight(patient, 81.75, "2024-08-08");
         corrected.setId(id);
         client.update().resource(corrected).execute();
         Quantity correctedValue = read(client, id).getValueQuantity();
-        assertThat(blobId(correctedValue)).isNotEqualTo(firstBlob);
-        assertDecryptsTo(correctedValue, 81.75);
+        assertThat(location(correctedValue)).isNotEqualTo(first);
+        assertDecryptsTo(client, id, "valueQuantity", 81.75);
     }
 
     @Test
-    void transactionBundle_encryptsEveryObservation() {
+    void transactionBundle_encryptsEveryObservation_intoOneSharedCiphertext() {
         IGenericClient client = client();
         String patient = newPatient(client);
         double[] values = {61.5, 62.25, 63.0, 64.75, 65.125};
@@ -122,27 +127,89 @@ class EncryptedIngestTest extends ServerTestBase {
         Bundle response = client.transaction().withBundle(transaction).execute();
 
         assertThat(response.getEntry()).hasSize(values.length);
+        List<ValueLocation> locations = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             String id = response.getEntry().get(i).getResponse().getLocation().split("/")[1];
-            assertDecryptsTo(read(client, id).getValueQuantity(), values[i]);
+            locations.add(location(read(client, id).getValueQuantity()));
+            assertDecryptsTo(client, id, "valueQuantity", values[i]);
         }
+        assertThat(locations).extracting(ValueLocation::groupId).containsOnly(locations.get(0).groupId());
+        assertThat(packingIndex.parts(locations.get(0).groupId()))
+                .filteredOn(p -> p.holds(locations.get(0).slot())).singleElement()
+                .satisfies(p -> assertThat(p.slotCount()).as("one part for the Bundle").isEqualTo(values.length));
     }
 
     @Test
-    void componentValues_areEncryptedEachInItsOwnCiphertext() {
+    void componentValues_areEncryptedEachInItsOwnSlot_andReadBackOneByOne() {
         IGenericClient client = client();
         String patient = newPatient(client);
 
-        Observation stored = read(client, client.create()
-                .resource(TestResources.bloodPressure(patient, 118, 76, "2024-04-04T08:00:00Z"))
-                .execute().getId().getIdPart());
+        String id = client.create().resource(TestResources.bloodPressure(patient, 118, 76, "2024-04-04T08:00:00Z"))
+                .execute().getId().getIdPart();
+        Observation stored = read(client, id);
 
         assertThat(stored.getComponent()).hasSize(2);
         assertThat(stored.getComponent()).allSatisfy(c -> assertThat(c.getValueQuantity().getValue()).isNull());
-        assertDecryptsTo(stored.getComponent().get(0).getValueQuantity(), 118);
-        assertDecryptsTo(stored.getComponent().get(1).getValueQuantity(), 76);
-        assertThat(blobId(stored.getComponent().get(0).getValueQuantity()))
-                .isNotEqualTo(blobId(stored.getComponent().get(1).getValueQuantity()));
+        assertDecryptsTo(client, id, "component[0].valueQuantity", 118);
+        assertDecryptsTo(client, id, "component[1].valueQuantity", 76);
+        assertThat(location(stored.getComponent().get(0).getValueQuantity()))
+                .isNotEqualTo(location(stored.getComponent().get(1).getValueQuantity()));
+    }
+
+    @Test
+    void encryptedValueOfAPackedRecord_holdsThatRecordOnly_afterRepacking() {
+        IGenericClient client = client();
+        String patient = newPatient(client);
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < 20; i++) {
+            transaction.addEntry().setResource(TestResources.weight(patient, 500 + i, "2024-02-" + (10 + i)))
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+        Bundle response = client.transaction().withBundle(transaction).execute();
+        String id = response.getEntry().get(7).getResponse().getLocation().split("/")[1];
+        ValueLocation location = location(read(client, id).getValueQuantity());
+        repacker.repackAll();
+        assertThat(packingIndex.group(location.groupId()).orElseThrow().packedBlob()).isNotNull();
+
+        Parameters result = client.operation().onInstance(new IdType("Observation", id)).named("$encrypted-value")
+                .withNoParameters(Parameters.class).useHttpGet().execute();
+        byte[] ciphertext = ((org.hl7.fhir.r4.model.Base64BinaryType) result.getParameterFirstRep().getPart().stream()
+                .filter(p -> p.getName().equals("ciphertext")).findFirst().orElseThrow().getValue()).getValue();
+        double largestOther = 0;
+        for (int slot = 0; slot < 512; slot++) {
+            double v = testKeySet.decryptSlot(ciphertext, slot);
+            if (slot == location.slot()) {
+                assertThat(v).isCloseTo(507, org.assertj.core.data.Offset.offset(1e-4));
+            } else {
+                largestOther = Math.max(largestOther, Math.abs(v));
+            }
+        }
+        System.out.printf("record-level read after repacking: largest other slot %.3g%n", largestOther);
+        assertThat(largestOther).as("no neighbour's value (500..519) in the ciphertext").isLessThan(1e-5);
+    }
+
+    @Test
+    void aSecondUnitForTheSameCode_is422() throws Exception {
+        IGenericClient client = client();
+        String patient = newPatient(client);
+        client.create().resource(TestResources.weight(patient, 70, "2024-01-01")).execute();
+        String pounds = observationJson(patient, "154").replace("\"unit\":\"kg\"",
+                "\"unit\":\"lb\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"[lb_av]\"");
+
+        HttpResponse<String> response = postJson("Observation", pounds);
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(outcomeText(response)).contains("[lb_av]").contains("29463-7");
+    }
+
+    @Test
+    void theExtensionsStructureDefinition_isPublished() {
+        StructureDefinition definition = client().read().resource(StructureDefinition.class).withId("encrypted-value")
+                .execute();
+        assertThat(definition.getUrl()).isEqualTo(EncryptedValueExtension.URL);
+        assertThat(definition.getContextFirstRep().getExpression()).isEqualTo("Quantity.value");
+        assertThat(definition.getDifferential().getElement()).extracting(e -> e.getSliceName())
+                .contains("keySet", "keySetVersion", "group", "slot");
     }
 
     @Test
@@ -223,7 +290,7 @@ class EncryptedIngestTest extends ServerTestBase {
         String marker = "marker-" + UUID.randomUUID();
         Observation observation = TestResources.weight(patient, Double.parseDouble(value), "2024-07-07");
         observation.getValueQuantity().setValue(new java.math.BigDecimal(value));
-        observation.addNote().setText(marker);
+        observation.addIdentifier().setSystem("urn:test").setValue(marker);
         client.create().resource(observation).execute();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
@@ -248,26 +315,18 @@ class EncryptedIngestTest extends ServerTestBase {
         return client.read().resource(Observation.class).withId(id).execute();
     }
 
-    private void assertDecryptsTo(Quantity quantity, double expected) {
-        assertThat(quantity.getValue()).as("plaintext value").isNull();
-        String blobId = blobId(quantity);
-        assertThat(ciphertextStore.exists(blobId)).isTrue();
-        double decrypted = testKeySet.decryptSlot0(ciphertextStore.get(blobId));
+    /** Reads the value through $encrypted-value, as a reader of this record, and decrypts it. */
+    private void assertDecryptsTo(IGenericClient client, String id, String path, double expected) {
+        Double decrypted = testKeySet.readValues(client, id).get(path);
+        assertThat(decrypted).as(path + " of Observation/" + id).isNotNull();
         PrecisionStats precision = PrecisionStats.of(new double[] {expected}, new double[] {decrypted});
         System.out.printf("encrypted ingest: %s decrypts to %s, %s%n", expected, decrypted, precision);
         assertThat(precision.minBits()).isGreaterThanOrEqualTo(MIN_PRECISION_BITS);
     }
 
-    private static String blobId(Quantity quantity) {
-        Extension encrypted = quantity.getValueElement().getExtensionByUrl(ObservationEncryptionInterceptor.EXTENSION_URL);
-        assertThat(encrypted).as("encrypted-value extension").isNotNull();
-        return sub(encrypted, ObservationEncryptionInterceptor.BLOB);
-    }
-
-    private static String sub(Extension extension, String url) {
-        Extension sub = extension.getExtensionByUrl(url);
-        assertThat(sub).as(url).isNotNull();
-        return sub.getValue().primitiveValue();
+    private static ValueLocation location(Quantity quantity) {
+        assertThat(quantity.getValue()).as("plaintext value").isNull();
+        return EncryptedValueExtension.read(quantity).orElseThrow(() -> new AssertionError("no encrypted-value extension"));
     }
 
     private static String observationJson(String patient, String value) {

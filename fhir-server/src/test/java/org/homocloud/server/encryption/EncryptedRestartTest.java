@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.nio.file.Path;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Observation;
-import org.homocloud.fhir.ingest.ObservationEncryptionInterceptor;
+import org.homocloud.fhir.ingest.EncryptedValueExtension;
 import org.homocloud.fhir.keys.KeySetRegistry;
-import org.homocloud.fhir.store.CiphertextStore;
 import org.homocloud.he.ckks.PrecisionStats;
 import org.homocloud.server.support.RunningServer;
 import org.homocloud.server.support.TestKeySet;
@@ -53,10 +51,8 @@ class EncryptedRestartTest {
             Observation observation = server.client().read().resource(Observation.class).withId(observationId).execute();
 
             assertThat(observation.getValueQuantity().getValue()).isNull();
-            Extension encrypted = observation.getValueQuantity().getValueElement()
-                    .getExtensionByUrl(ObservationEncryptionInterceptor.EXTENSION_URL);
-            String blobId = encrypted.getExtensionByUrl(ObservationEncryptionInterceptor.BLOB).getValue().primitiveValue();
-            double decrypted = keySet.decryptSlot0(server.bean(CiphertextStore.class).get(blobId));
+            assertThat(EncryptedValueExtension.isPresent(observation.getValueQuantity())).isTrue();
+            double decrypted = keySet.readValues(server.client(), observationId).get("valueQuantity");
             PrecisionStats precision = PrecisionStats.of(new double[] {66.6}, new double[] {decrypted});
             System.out.println("after restart: 66.6 decrypts to " + decrypted + ", " + precision);
             assertThat(precision.minBits()).isGreaterThanOrEqualTo(20);

@@ -1,7 +1,14 @@
 package org.homocloud.server.support;
 
 import java.io.ByteArrayInputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
 import org.homocloud.fhir.keys.KeySetRegistry;
 import org.homocloud.fhir.keys.KeySetVersion;
 import org.homocloud.he.ckks.CkksParameters;
@@ -52,10 +59,33 @@ public final class TestKeySet {
         return version;
     }
 
-    /** Decrypts slot 0 of a serialized ciphertext, as the custodian tool will. */
-    public synchronized double decryptSlot0(byte[] ciphertext) {
+    /** Decrypts one slot of a serialized ciphertext, as the custodian tool will. */
+    public synchronized double decryptSlot(byte[] ciphertext, int slot) {
         Encoder encoder = new Encoder(PARAMETERS);
-        return encoder.decodeReal(new Decryptor(secretKey).decrypt(new CiphertextCodec(PARAMETERS).fromBytes(ciphertext)))[0];
+        return encoder.decodeReal(new Decryptor(secretKey).decrypt(new CiphertextCodec(PARAMETERS).fromBytes(ciphertext)))[slot];
+    }
+
+    /**
+     * Reads {@code Observation/id/$encrypted-value} as a record-level reader and decrypts every value in it:
+     * path (e.g. {@code valueQuantity}, {@code component[1].valueQuantity}) to value.
+     */
+    public Map<String, Double> readValues(IGenericClient client, String observationId) {
+        Parameters result = client.operation().onInstance(new IdType("Observation", observationId))
+                .named("$encrypted-value").withNoParameters(Parameters.class).useHttpGet().execute();
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Parameters.ParametersParameterComponent value : result.getParameter()) {
+            String path = part(value, "path").primitiveValue();
+            int slot = ((IntegerType) part(value, "slot")).getValue();
+            byte[] ciphertext = ((Base64BinaryType) part(value, "ciphertext")).getValue();
+            values.put(path, decryptSlot(ciphertext, slot));
+        }
+        return values;
+    }
+
+    private static org.hl7.fhir.r4.model.Type part(Parameters.ParametersParameterComponent parameter, String name) {
+        return parameter.getPart().stream().filter(p -> p.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no part '" + name + "' in " + parameter.getName()))
+                .getValue();
     }
 
     /** Registers the test key set when the shared test server starts. */

@@ -16,17 +16,18 @@ import org.homocloud.he.rlwe.PublicKey;
  *
  * <p>Three steps, all with public material only:
  * <ol>
- *   <li>Multiply by an {@link ExactSlotMask exact 0/1 mask} at scale {@code q_l * q_(l-1) * 2^16}
- *       (about 2^116 at the default parameters) and rescale twice: the chosen slots keep their values,
- *       every other slot keeps at most {@code |value| * 2^-106} of its value (the mask's rounding).
+ *   <li>Multiply by an {@link ExactSlotMask exact 0/1 mask} at the largest power-of-two scale the modulus
+ *       leaves room for (2^117 at the default parameters' storage level): the chosen slots keep their
+ *       values; every other slot keeps at most {@code |value| * 2^8 / maskScale} of its value (the mask's
+ *       rounding), 2^-69 of a value bound of 2^40 at the default parameters.
+ *   <li>Rescale while the scale stays {@value #EXTRA_SCALE_BITS} bits above the input's (smaller result).
  *   <li>Flood: add a fresh public-key encryption of a coefficient-domain Gaussian whose slot-domain
- *       standard deviation is {@value #LOG_FLOOD_PRECISION} bits below one (about 4e-9 absolute): that is
- *       2^40 times the largest possible residue of a value up to {@code valueBound}, so what remains of the
- *       other slots is statistically hidden (distance about 2^-40 per slot), and it re-randomizes c1.
- *   <li>The result is at level {@code l-2} with scale {@code scale * 2^16}.
+ *       standard deviation is 2^-{@value #LOG_FLOOD_PRECISION} (about 4e-9): at least 2^{@value #HIDING_BITS}
+ *       times the largest residue of another slot, so what remains of other slots is statistically hidden
+ *       (distance about 2^-40 per slot); it also re-randomizes c1.
  * </ol>
- * A masked ciphertext at the default parameters decrypts its chosen slots to about 28 bits after the
- * point (the flood dominates the original noise only slightly). Needs level 2 or more. Thread-safe.
+ * The chosen slots decrypt to about 26 bits after the point. {@link #lowestLevel} says from which level
+ * a ciphertext has the room. Thread-safe.
  */
 public final class SlotIsolation {
 
@@ -34,8 +35,8 @@ public final class SlotIsolation {
   static final int LOG_FLOOD_PRECISION = 28;
   /** Statistical hiding of what the mask leaves of other slots, in bits. */
   static final int HIDING_BITS = 40;
-  /** Extra scale bits kept after the two rescales. */
-  static final int EXTRA_SCALE_BITS = 16;
+  /** Scale bits kept above the input's when rescaling the masked ciphertext. */
+  public static final int EXTRA_SCALE_BITS = 8;
   /** A slot-domain bound, in bits, on decode(rounding error) of a mask: its standard deviation is 2^5.2. */
   private static final int MASK_ROUNDING_BITS = 8;
 
@@ -59,9 +60,6 @@ public final class SlotIsolation {
    */
   public Ciphertext isolate(Ciphertext ct, int[] slots, double valueBound) {
     int level = ct.level();
-    if (level < 2) {
-      throw new HeException("slot isolation needs a ciphertext at level 2 or more, this one is at level " + level);
-    }
     if (ct.logSlots() != parameters.maxLogSlots()) {
       throw new HeException("slot isolation needs a fully packed ciphertext (logSlots " + parameters.maxLogSlots()
           + "), this one has logSlots " + ct.logSlots());
@@ -69,28 +67,55 @@ public final class SlotIsolation {
     if (!(valueBound > 0) || Double.isInfinite(valueBound)) {
       throw new HeException("value bound must be positive and finite: " + valueBound);
     }
-    RnsRing ring = parameters.rlwe().ringQ();
-    BigInteger maskScale = BigInteger.valueOf(ring.modulus(level).value())
-        .multiply(BigInteger.valueOf(ring.modulus(level - 1).value()))
-        .shiftLeft(EXTRA_SCALE_BITS);
-    double logValueBound = Math.max(0, Math.log(valueBound) / Math.log(2));
-    double logRoom = ring.modulusProduct(level + 1).bitLength() - 2;
-    double logNeeded = Math.log(ct.scale()) / Math.log(2) + maskScale.bitLength() + logValueBound;
-    if (logNeeded > logRoom) {
-      throw new HeException(String.format("no room to isolate slots: scale 2^%.1f x mask 2^%d x values 2^%.1f "
-          + "exceed the modulus 2^%.0f at level %d", Math.log(ct.scale()) / Math.log(2), maskScale.bitLength(),
-          logValueBound, logRoom, level));
+    double logScale = log2(ct.scale());
+    int logMask = maskBits(parameters, level, logScale, valueBound);
+    if (logMask < requiredMaskBits(valueBound)) {
+      throw new HeException(String.format("no room to isolate slots at level %d: a mask of 2^%d would leave more of "
+          + "other values (up to %.3g) than flooding can hide at 2^-%d; use level %d or more", level, logMask,
+          valueBound, LOG_FLOOD_PRECISION, lowestLevel(parameters, logScale, valueBound)));
     }
-    Plaintext mask = ExactSlotMask.encode(parameters, slots, level, maskScale);
+    Plaintext mask = ExactSlotMask.encode(parameters, slots, level, BigInteger.ONE.shiftLeft(logMask));
     Ciphertext masked = evaluator.mulPlainNew(ct, mask);
-    evaluator.rescale(masked, masked);
-    evaluator.rescale(masked, masked);
-    // The leak left in each masked-out slot is at most valueBound * 2^(MASK_ROUNDING_BITS) / maskScale.
-    double logLeak = logValueBound + MASK_ROUNDING_BITS - maskScale.bitLength();
+    RnsRing ring = parameters.rlwe().ringQ();
+    while (masked.level() > 0
+        && log2(masked.scale()) - log2(ring.modulus(masked.level()).value()) >= logScale + EXTRA_SCALE_BITS) {
+      evaluator.rescale(masked, masked);
+    }
+    // What the mask leaves of another slot is at most valueBound * 2^MASK_ROUNDING_BITS / 2^logMask.
+    double logLeak = log2(valueBound) + MASK_ROUNDING_BITS - logMask;
     double logFlood = Math.max(logLeak + HIDING_BITS, -LOG_FLOOD_PRECISION);
     Ciphertext flood = encryptor.encrypt(floodPlaintext(masked, logFlood));
     evaluator.add(masked, flood, masked);
     return masked;
+  }
+
+  /** The lowest level from which ciphertexts at the default scale with values up to {@code valueBound} can be isolated. */
+  public static int lowestLevel(CkksParameters parameters, double valueBound) {
+    return lowestLevel(parameters, log2(parameters.defaultScale()), valueBound);
+  }
+
+  private static int lowestLevel(CkksParameters parameters, double logScale, double valueBound) {
+    for (int level = 0; level <= parameters.maxLevel(); level++) {
+      if (maskBits(parameters, level, logScale, valueBound) >= requiredMaskBits(valueBound)) {
+        return level;
+      }
+    }
+    throw new HeException("no level of these parameters has room to isolate slots of values up to " + valueBound);
+  }
+
+  /** The largest mask scale (bits) such that scale * mask * valueBound stays below Q_level / 4. */
+  private static int maskBits(CkksParameters parameters, int level, double logScale, double valueBound) {
+    double logRoom = parameters.rlwe().ringQ().modulusProduct(level + 1).bitLength() - 2;
+    return (int) Math.floor(logRoom - logScale - Math.max(0, log2(valueBound))) - 1;
+  }
+
+  /** The mask scale (bits) at which the flood at 2^-LOG_FLOOD_PRECISION hides what is left of other slots. */
+  private static int requiredMaskBits(double valueBound) {
+    return (int) Math.ceil(Math.max(0, log2(valueBound))) + MASK_ROUNDING_BITS + HIDING_BITS + LOG_FLOOD_PRECISION;
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
   }
 
   /**
@@ -104,9 +129,13 @@ public final class SlotIsolation {
     if (sigma > 0x1p60) {
       throw new HeException("flooding noise beyond 2^60 per coefficient: the ciphertext's scale is too large");
     }
+    // A double Gaussian has 53 significant bits; uniform low bits below them keep the flood smooth at the
+    // granularity of what it must hide.
+    int lowBits = Math.max(0, Math.getExponent(sigma) - 50);
     long[] coefficients = new long[n];
     for (int i = 0; i < n; i++) {
-      coefficients[i] = Math.round(random.nextGaussian() * sigma);
+      long low = lowBits == 0 ? 0 : random.nextLong(1L << lowBits);
+      coefficients[i] = Math.round(random.nextGaussian() * sigma) + low;
     }
     RnsPoly poly = ring.newPoly(like.level() + 1);
     ring.setCoefficients(coefficients, poly);

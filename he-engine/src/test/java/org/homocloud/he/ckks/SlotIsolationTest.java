@@ -48,7 +48,7 @@ class SlotIsolationTest {
     }
     System.out.printf("[%s] slot isolation from level %d to %d: %s, largest other slot %.3g%n",
         ctx, level, isolated.level(), stats, largestOther);
-    assertThat(isolated.level()).isEqualTo(level - 2);
+    assertThat(isolated.level()).isLessThan(level);
     assertThat(stats.minBits()).as("precision over all slots (chosen ones and zeros)").isGreaterThanOrEqualTo(20);
     // Flood sigma is 2^-28: every other slot is noise of that size, far below any value (>= 100).
     assertThat(largestOther).isLessThan(0x1p-20);
@@ -60,11 +60,11 @@ class SlotIsolationTest {
     CkksParameters p = ctx.parameters;
     SlotIsolation isolation = new SlotIsolation(p, ctx.publicKey);
     Ciphertext low = ctx.encryptor.encrypt(ctx.encoder.encode(new double[] {1}, null, p.maxLogSlots(), 1, p.defaultScale()));
-    assertThatThrownBy(() -> isolation.isolate(low, new int[] {0}, 10)).isInstanceOf(HeException.class)
-        .hasMessageContaining("level 2 or more");
+    assertThatThrownBy(() -> isolation.isolate(low, new int[] {0}, 1e12)).isInstanceOf(HeException.class)
+        .hasMessageContaining("no room to isolate slots at level 1");
     Ciphertext ok = ctx.encryptor.encrypt(ctx.encoder.encode(new double[] {1}, null, p.maxLogSlots(), 2, p.defaultScale()));
     assertThatThrownBy(() -> isolation.isolate(ok, new int[] {0}, 1e300)).isInstanceOf(HeException.class)
-        .hasMessageContaining("no room");
+        .hasMessageContaining("no level of these parameters");
     assertThatThrownBy(() -> isolation.isolate(ok, new int[] {(1 << p.maxLogSlots())}, 10)).isInstanceOf(HeException.class);
   }
 }

@@ -9,147 +9,242 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.StringType;
 import org.homocloud.fhir.keys.KeySetException;
-import org.homocloud.fhir.keys.KeySetRegistry;
-import org.homocloud.fhir.keys.KeySetVersion;
-import org.homocloud.fhir.store.CiphertextStore;
+import org.homocloud.fhir.packing.KeySetEngine;
+import org.homocloud.fhir.packing.KeySetEngines;
+import org.homocloud.fhir.packing.PackedValueWriter;
+import org.homocloud.fhir.packing.PackingGroup;
+import org.homocloud.fhir.packing.PackingIndex;
+import org.homocloud.fhir.packing.ValueLocation;
 import org.homocloud.fhir.store.CiphertextStoreException;
-import org.homocloud.he.ckks.CkksParameters;
-import org.homocloud.he.ckks.Encoder;
-import org.homocloud.he.rlwe.Ciphertext;
-import org.homocloud.he.rlwe.Encryptor;
-import org.homocloud.he.serialization.CiphertextCodec;
 
 /**
- * Encrypts Observation values at ingest, so HAPI's tables never hold them: before an Observation is
- * stored (create, update, and each entry of a transaction), every {@code valueQuantity.value} and
- * {@code component[].valueQuantity.value} is encrypted under the active key set's public key, the
- * ciphertext is put durably into the {@link CiphertextStore}, and the decimal is replaced by an
- * {@value #EXTENSION_URL} extension on the primitive that names the key set, its version and the blob.
+ * Encrypts Observation values at ingest, so HAPI's tables never hold them, and checks values that arrive
+ * already encrypted.
  *
- * <p>Code, unit, system, subject and dates stay; the narrative ({@code text}) is removed because it may
- * restate the value. NaN, infinite and values beyond {@link #MAX_MAGNITUDE} are refused with 422 and
- * nothing is stored; without a registered key set every value-carrying Observation is refused with 412.
- *
- * <p>This first slice puts one value in one ciphertext (slot 0 of a one-slot encoding): simple and durable
- * at once, but a ciphertext per value costs kilobytes. Packing many values per ciphertext is the next step.
- * A transaction that fails after its values were encrypted leaves orphan blobs (never referenced, to be
- * collected), never a stored Observation without its blob.
+ * <p><b>Plaintext values</b> ({@code valueQuantity.value}, {@code component[].valueQuantity.value}) are
+ * checked (finite, at most {@link KeySetEngine#MAX_MAGNITUDE}, one unit per code), encrypted under the active
+ * key set into slots of packing groups by the {@link PackedValueWriter} (durable before the Observation is
+ * stored) and replaced by the {@link EncryptedValueExtension}. A transaction or batch Bundle is handled as
+ * a whole before HAPI processes it, so its values share ciphertexts; a single create or update packs its own.
+ * <b>Encrypted values</b> (a client encrypted and imported them) must name a key-set version the registry
+ * has and a slot of a packing group of that version. <b>Elements that may restate a value</b> (narrative,
+ * by default also interpretation and notes) are removed. Any refusal happens before anything is written.
  */
 @Interceptor
 public final class ObservationEncryptionInterceptor {
 
-  /** The primitive extension that stands for an encrypted {@code Quantity.value}. */
-  public static final String EXTENSION_URL = "http://homocloud.org/fhir/StructureDefinition/encrypted-value";
-  /** Sub-extension: the key-set id (valueString). */
-  public static final String KEY_SET = "keySet";
-  /** Sub-extension: the key-set version (valueInteger). */
-  public static final String KEY_SET_VERSION = "keySetVersion";
-  /** Sub-extension: the ciphertext's blob id in the ciphertext store (valueString). */
-  public static final String BLOB = "blob";
-  /** Sub-extension: which slot of the ciphertext holds this value (valueInteger; always 0 until packing). */
-  public static final String SLOT = "slot";
-  /** Sub-extension: the ciphertext's level (valueInteger). */
-  public static final String LEVEL = "level";
-  /** Sub-extension: log2 of the ciphertext's scale (valueDecimal). */
-  public static final String LOG_SCALE = "logScale";
+  /** Elements removed from every value-carrying Observation unless configured otherwise. */
+  public static final Set<String> DEFAULT_STRIPPED_ELEMENTS = Set.of("text", "interpretation", "note");
 
-  /**
-   * Largest magnitude accepted (about 2^40). Far beyond any clinical measurement; times a scale of 2^50
-   * it stays far inside the top ciphertext modulus of the default logN 14 preset (log Q 310 bits), so a
-   * value is refused before its encoding could wrap around. Headroom for sums is the operations' concern.
-   */
-  public static final double MAX_MAGNITUDE = 1e12;
-
-  private final KeySetRegistry registry;
-  private final CiphertextStore store;
+  private final KeySetEngines engines;
+  private final PackedValueWriter writer;
+  private final PackingIndex index;
+  private final CodeUnitRegistry units;
   private final String keySetId;
-  private volatile Keys keys;
+  private final boolean plaintextIngest;
+  private final Set<String> strippedElements;
 
   /**
-   * @param registry where the active public key comes from
-   * @param store where ciphertexts are put
-   * @param keySetId the key set values are encrypted under (its newest version)
+   * @param keySetId the key set plaintext values are encrypted under (its newest version)
+   * @param plaintextIngest false to refuse plaintext values (deployments that demand client-side encryption)
+   * @param strippedElements which of {@code text}, {@code interpretation}, {@code note} to remove
    */
-  public ObservationEncryptionInterceptor(KeySetRegistry registry, CiphertextStore store, String keySetId) {
-    this.registry = registry;
-    this.store = store;
+  public ObservationEncryptionInterceptor(KeySetEngines engines, PackedValueWriter writer, PackingIndex index,
+      CodeUnitRegistry units, String keySetId, boolean plaintextIngest, Set<String> strippedElements) {
+    this.engines = engines;
+    this.writer = writer;
+    this.index = index;
+    this.units = units;
     this.keySetId = keySetId;
+    this.plaintextIngest = plaintextIngest;
+    this.strippedElements = Set.copyOf(strippedElements);
+    for (String element : strippedElements) {
+      if (!DEFAULT_STRIPPED_ELEMENTS.contains(element)) {
+        throw new IllegalArgumentException("cannot strip '" + element + "': supported are " + DEFAULT_STRIPPED_ELEMENTS);
+      }
+    }
+  }
+
+  /** Encrypts the values of a whole transaction or batch together, so they share ciphertexts. */
+  @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+  public void beforeTransaction(IBaseBundle bundle) {
+    if (!(bundle instanceof Bundle r4)) {
+      return;
+    }
+    List<Observation> observations = new ArrayList<>();
+    for (Bundle.BundleEntryComponent entry : r4.getEntry()) {
+      Bundle.HTTPVerb method = entry.getRequest().getMethod();
+      if (entry.getResource() instanceof Observation observation
+          && (method == Bundle.HTTPVerb.POST || method == Bundle.HTTPVerb.PUT)) {
+        observations.add(observation);
+      }
+    }
+    encryptAndCheck(observations);
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
   public void beforeCreate(IBaseResource resource) {
-    encryptValues(resource);
+    if (resource instanceof Observation observation) {
+      encryptAndCheck(List.of(observation));
+    }
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
   public void beforeUpdate(IBaseResource previous, IBaseResource updated) {
-    encryptValues(updated);
+    beforeCreate(updated);
   }
 
-  /** Replaces every plaintext quantity value of an Observation by its encrypted-value extension. */
-  public void encryptValues(IBaseResource resource) {
-    if (!(resource instanceof Observation observation)) {
-      return;
-    }
-    List<Quantity> quantities = plaintextQuantities(observation);
-    if (quantities.isEmpty()) {
-      return;
-    }
-    // Check every value before any ciphertext is written, so a refused Observation stores nothing.
-    for (Quantity quantity : quantities) {
-      check(quantity.getValue());
-    }
-    Keys current = currentKeys();
-    for (Quantity quantity : quantities) {
-      double value = quantity.getValue().doubleValue();
-      Ciphertext ct = current.encrypt(value);
-      String blobId = "ct." + keySetId + ".v" + current.record.version() + "." + UUID.randomUUID();
-      try {
-        store.put(blobId, current.codec.toBytes(ct));
-      } catch (CiphertextStoreException e) {
-        throw new InternalErrorException("could not store the ciphertext of an Observation value: " + e.getMessage(), e);
+  /** Checks every value of {@code observations}, then encrypts the plaintext ones together. */
+  void encryptAndCheck(List<Observation> observations) {
+    List<Quantity> plaintext = new ArrayList<>();
+    for (Observation observation : observations) {
+      for (CodedQuantity coded : quantities(observation)) {
+        if (coded.quantity.getValueElement().getValue() != null) {
+          checkPlaintext(coded);
+          plaintext.add(coded.quantity);
+        } else if (EncryptedValueExtension.isPresent(coded.quantity)) {
+          checkEncrypted(coded.quantity);
+          checkUnit(coded);
+        }
       }
-      quantity.getValueElement().setValue((BigDecimal) null);
-      quantity.getValueElement().addExtension(extension(current.record, blobId, ct));
     }
-    // The narrative may restate the value in words or a table; it is dropped, not regenerated.
-    observation.setText(null);
+    if (!plaintext.isEmpty()) {
+      KeySetEngine engine = activeEngine();
+      double[] values = new double[plaintext.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = plaintext.get(i).getValue().doubleValue();
+      }
+      List<ValueLocation> locations;
+      try {
+        locations = writer.write(engine, values);
+      } catch (CiphertextStoreException | IllegalStateException e) {
+        throw new InternalErrorException("could not store the ciphertexts of Observation values: " + e.getMessage(), e);
+      }
+      for (int i = 0; i < values.length; i++) {
+        EncryptedValueExtension.replaceValue(plaintext.get(i), locations.get(i));
+      }
+    }
+    for (Observation observation : observations) {
+      if (!quantities(observation).isEmpty()) {
+        strip(observation);
+      }
+    }
   }
 
-  private static List<Quantity> plaintextQuantities(Observation observation) {
-    List<Quantity> quantities = new ArrayList<>();
-    if (observation.hasValueQuantity() && hasPlaintext(observation.getValueQuantity())) {
-      quantities.add(observation.getValueQuantity());
+  private void checkPlaintext(CodedQuantity coded) {
+    if (!plaintextIngest) {
+      throw new UnprocessableEntityException("this server accepts Observation values only encrypted client-side "
+          + "(extension " + EncryptedValueExtension.URL + "); encrypt them with './homocloud load --encrypt'");
+    }
+    BigDecimal value = coded.quantity.getValue();
+    double asDouble = value.doubleValue();
+    if (!Double.isFinite(asDouble) || Math.abs(asDouble) > KeySetEngine.MAX_MAGNITUDE) {
+      throw new UnprocessableEntityException("Observation value " + abbreviate(value)
+          + " cannot be encrypted: its magnitude must be finite and at most " + KeySetEngine.MAX_MAGNITUDE);
+    }
+    checkUnit(coded);
+  }
+
+  private void checkUnit(CodedQuantity coded) {
+    String codeKey = codeKey(coded.code);
+    if (codeKey == null) {
+      return; // no code, nothing to be consistent with
+    }
+    String unitKey = unitKey(coded.quantity);
+    units.conflict(codeKey, unitKey).ifPresent(known -> {
+      throw new UnprocessableEntityException("unit '" + unitKey + "' does not match unit '" + known
+          + "' already used for code " + codeKey + ": encrypted values cannot be converted later, so each code keeps "
+          + "one unit; convert the value before posting");
+    });
+  }
+
+  private void checkEncrypted(Quantity quantity) {
+    ValueLocation location;
+    try {
+      location = EncryptedValueExtension.read(quantity).orElseThrow();
+    } catch (IllegalArgumentException e) {
+      throw new UnprocessableEntityException(e.getMessage());
+    }
+    try {
+      engines.version(location.keySetId(), location.keySetVersion());
+    } catch (KeySetException e) {
+      throw new UnprocessableEntityException("encrypted value names key set '" + location.keySetId() + "' version "
+          + location.keySetVersion() + ", which this server does not have: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new UnprocessableEntityException("encrypted value names a malformed key set: " + e.getMessage());
+    }
+    PackingGroup group = index.group(location.groupId()).orElseThrow(() -> new UnprocessableEntityException(
+        "encrypted value names packing group '" + location.groupId() + "', which does not exist: import the "
+            + "ciphertext with $import-ciphertext first"));
+    if (!group.keySetId().equals(location.keySetId()) || group.keySetVersion() != location.keySetVersion()) {
+      throw new UnprocessableEntityException("packing group '" + location.groupId() + "' is under key set '"
+          + group.keySetId() + "' version " + group.keySetVersion() + ", not the one the value names");
+    }
+    if (location.slot() < 0 || location.slot() >= group.slotCount()) {
+      throw new UnprocessableEntityException("slot " + location.slot() + " is outside packing group '"
+          + location.groupId() + "' (slots 0 to " + (group.slotCount() - 1) + ")");
+    }
+  }
+
+  private KeySetEngine activeEngine() {
+    try {
+      return engines.active(keySetId).orElseThrow(() -> new PreconditionFailedException("Observation values are "
+          + "stored encrypted, and there is no active key set '" + keySetId + "': upload one first "
+          + "('./homocloud keys create --upload')"));
+    } catch (KeySetException e) {
+      throw new InternalErrorException("key set '" + keySetId + "' cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private void strip(Observation observation) {
+    if (strippedElements.contains("text")) {
+      observation.setText(null);
+    }
+    if (strippedElements.contains("interpretation")) {
+      observation.setInterpretation(null);
+      observation.getComponent().forEach(c -> c.setInterpretation(null));
+    }
+    if (strippedElements.contains("note")) {
+      observation.setNote(null);
+    }
+  }
+
+  private static List<CodedQuantity> quantities(Observation observation) {
+    List<CodedQuantity> quantities = new ArrayList<>();
+    if (observation.hasValueQuantity()) {
+      quantities.add(new CodedQuantity(observation.getCode(), observation.getValueQuantity()));
     }
     for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-      if (component.hasValueQuantity() && hasPlaintext(component.getValueQuantity())) {
-        quantities.add(component.getValueQuantity());
+      if (component.hasValueQuantity()) {
+        quantities.add(new CodedQuantity(component.getCode(), component.getValueQuantity()));
       }
     }
     return quantities;
   }
 
-  /** Whether the decimal itself is present; {@code hasValue()} is also true for an extension alone. */
-  static boolean hasPlaintext(Quantity quantity) {
-    return quantity.getValueElement().getValue() != null;
+  private static String codeKey(CodeableConcept code) {
+    for (Coding coding : code.getCoding()) {
+      if (coding.hasCode()) {
+        return coding.getSystem() + "|" + coding.getCode();
+      }
+    }
+    return null;
   }
 
-  private static void check(BigDecimal value) {
-    // A BigDecimal holds neither NaN nor infinity; those arrive as magnitudes beyond any double.
-    double asDouble = value.doubleValue();
-    if (!Double.isFinite(asDouble) || Math.abs(asDouble) > MAX_MAGNITUDE) {
-      throw new UnprocessableEntityException("Observation value " + abbreviate(value)
-          + " cannot be encrypted: its magnitude must be finite and at most " + MAX_MAGNITUDE);
+  private static String unitKey(Quantity quantity) {
+    if (quantity.hasCode()) {
+      return quantity.getSystem() + "|" + quantity.getCode();
     }
+    return quantity.hasUnit() ? quantity.getUnit() : "(no unit)";
   }
 
   private static String abbreviate(BigDecimal value) {
@@ -157,47 +252,5 @@ public final class ObservationEncryptionInterceptor {
     return text.length() > 32 ? text.substring(0, 32) + "..." : text;
   }
 
-  private static Extension extension(KeySetVersion record, String blobId, Ciphertext ct) {
-    Extension extension = new Extension(EXTENSION_URL);
-    extension.addExtension(KEY_SET, new StringType(record.keySetId()));
-    extension.addExtension(KEY_SET_VERSION, new IntegerType(record.version()));
-    extension.addExtension(BLOB, new StringType(blobId));
-    extension.addExtension(SLOT, new IntegerType(0));
-    extension.addExtension(LEVEL, new IntegerType(ct.level()));
-    extension.addExtension(LOG_SCALE, new DecimalType(Math.log(ct.scale()) / Math.log(2)));
-    return extension;
-  }
-
-  private Keys currentKeys() {
-    KeySetVersion active;
-    try {
-      active = registry.active(keySetId).orElse(null);
-    } catch (KeySetException e) {
-      throw new InternalErrorException("key set '" + keySetId + "' cannot be read: " + e.getMessage(), e);
-    }
-    if (active == null) {
-      throw new PreconditionFailedException("Observation values are stored encrypted, and there is no active key set '"
-          + keySetId + "': upload one first");
-    }
-    Keys cached = keys;
-    if (cached != null && cached.record.equals(active)) {
-      return cached;
-    }
-    CkksParameters parameters = registry.parameters(active);
-    Keys loaded = new Keys(active, new Encoder(parameters),
-        Encryptor.withPublicKey(registry.publicKey(active)), new CiphertextCodec(parameters));
-    keys = loaded;
-    return loaded;
-  }
-
-  /** The engine objects for one key-set version; the parameters are the registry's, not a preset here. */
-  private record Keys(KeySetVersion record, Encoder encoder, Encryptor encryptor, CiphertextCodec codec) {
-
-    Ciphertext encrypt(double value) {
-      CkksParameters parameters = encoder.parameters();
-      // One slot (logSlots 0): one value per ciphertext until packing lands.
-      return encryptor.encrypt(encoder.encode(new double[] {value}, null, 0, parameters.maxLevel(),
-          parameters.defaultScale()));
-    }
-  }
+  private record CodedQuantity(CodeableConcept code, Quantity quantity) {}
 }

@@ -8,82 +8,151 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
-import org.homocloud.fhir.keys.KeySetRegistry;
-import org.homocloud.fhir.store.SqliteCiphertextStore;
-import org.homocloud.he.ckks.CkksParameters;
-import org.homocloud.he.ckks.CkksPresets;
-import org.homocloud.he.ckks.Encoder;
+import org.homocloud.fhir.packing.KeySetEngine;
+import org.homocloud.fhir.packing.PackingFixture;
+import org.homocloud.fhir.packing.PackingGroup;
+import org.homocloud.fhir.packing.ValueLocation;
 import org.homocloud.he.ckks.PrecisionStats;
-import org.homocloud.he.rlwe.Decryptor;
-import org.homocloud.he.rlwe.EvaluationKeySet;
-import org.homocloud.he.rlwe.KeyGenerator;
-import org.homocloud.he.rlwe.SecretKey;
-import org.homocloud.he.serialization.CiphertextCodec;
-import org.homocloud.he.serialization.EvaluationKeySetCodec;
-import org.homocloud.he.serialization.ParametersCodec;
-import org.homocloud.he.serialization.PublicKeyCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The ingest interceptor called as HAPI's JPA layer calls it, on the SQLite store with INSECURE logN 10 keys. */
+/** The ingest interceptor called as HAPI's JPA layer calls it, on SQLite stores with INSECURE logN 10 keys. */
 class ObservationEncryptionInterceptorTest {
-
-  static final CkksParameters PARAMETERS = CkksPresets.insecureForTestingLogN10();
 
   @TempDir
   Path dir;
 
-  SqliteCiphertextStore store;
-  KeySetRegistry registry;
+  PackingFixture fixture;
   ObservationEncryptionInterceptor interceptor;
 
   @BeforeEach
   void open() {
-    store = new SqliteCiphertextStore(dir);
-    registry = KeySetRegistry.allowingInsecureParametersForTesting(store);
-    interceptor = new ObservationEncryptionInterceptor(registry, store, "team");
+    fixture = new PackingFixture(dir);
+    interceptor = interceptor(true);
+  }
+
+  private ObservationEncryptionInterceptor interceptor(boolean plaintextIngest) {
+    return new ObservationEncryptionInterceptor(fixture.engines, fixture.writer, fixture.index,
+        new CodeUnitRegistry(fixture.dataSource), "team", plaintextIngest,
+        ObservationEncryptionInterceptor.DEFAULT_STRIPPED_ELEMENTS);
   }
 
   @AfterEach
   void close() {
-    store.close();
+    fixture.close();
   }
 
   @Test
   void values_areReplacedByExtensions_whoseCiphertextsDecryptToThem() {
-    SecretKey sk = registerKeySet();
+    registerKeySet();
     Observation observation = observation(98.6);
     observation.addComponent().setValue(new Quantity().setValue(120).setUnit("mm[Hg]"));
     observation.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDivAsString("<div>98.6</div>");
+    observation.addInterpretation().setText("High");
+    observation.addNote().setText("98.6 is fine");
 
     interceptor.beforeCreate(observation);
 
     assertThat(observation.hasText()).isFalse();
+    assertThat(observation.hasInterpretation()).isFalse();
+    assertThat(observation.hasNote()).isFalse();
     assertThat(observation.getValueQuantity().getUnit()).isEqualTo("degF");
-    assertDecryptsTo(sk, observation.getValueQuantity(), 98.6);
-    assertDecryptsTo(sk, observation.getComponentFirstRep().getValueQuantity(), 120);
+    assertDecryptsTo(observation.getValueQuantity(), 98.6);
+    assertDecryptsTo(observation.getComponentFirstRep().getValueQuantity(), 120);
+  }
+
+  @Test
+  void aTransactionBundle_isEncryptedAsAWhole_intoOnePart() {
+    registerKeySet();
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < 30; i++) {
+      bundle.addEntry().setResource(observation(60 + i)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+    }
+    bundle.addEntry().setResource(new Patient()).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+
+    interceptor.beforeTransaction(bundle);
+
+    String group = EncryptedValueExtension.read(((Observation) bundle.getEntryFirstRep().getResource()).getValueQuantity())
+        .orElseThrow().groupId();
+    assertThat(fixture.index.parts(group)).as("one ciphertext for the whole Bundle").hasSize(1);
+    for (int i = 0; i < 30; i++) {
+      Observation o = (Observation) bundle.getEntry().get(i).getResource();
+      assertDecryptsTo(o.getValueQuantity(), 60 + i);
+      interceptor.beforeCreate(o); // HAPI then stores each entry: already encrypted, checked, left as is
+      assertThat(o.getValueQuantity().getValue()).isNull();
+    }
+  }
+
+  @Test
+  void aUnitThatDiffersFromTheCodesFirstUnit_isRefusedWith422() {
+    registerKeySet();
+    interceptor.beforeCreate(glucose(5.4, "mmol/L"));
+    Observation other = glucose(97, "mg/dL");
+
+    assertThatThrownBy(() -> interceptor.beforeCreate(other))
+        .isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("mg/dL").hasMessageContaining("mmol/L").hasMessageContaining("2339-0");
+    assertThat(other.getValueQuantity().getValue()).isEqualByComparingTo("97");
+    interceptor.beforeCreate(glucose(6.1, "mmol/L"));
+  }
+
+  @Test
+  void clientEncryptedValues_mustNameAnExistingGroupAndSlot() {
+    KeySetEngine engine = registerKeySet();
+    Observation unknownGroup = new Observation();
+    unknownGroup.setValue(new Quantity().setUnit("kg"));
+    EncryptedValueExtension.replaceValue(unknownGroup.getValueQuantity(), new ValueLocation("team", 1, "c-nope", 0));
+    assertThatThrownBy(() -> interceptor.beforeCreate(unknownGroup))
+        .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("does not exist");
+
+    fixture.index.insertGroup(new PackingGroup("c-imported", "team", 1, PackingGroup.Origin.CLIENT, 10, "c-imported.x"));
+    Observation outside = new Observation();
+    outside.setValue(new Quantity().setUnit("kg"));
+    EncryptedValueExtension.replaceValue(outside.getValueQuantity(), new ValueLocation("team", 1, "c-imported", 10));
+    assertThatThrownBy(() -> interceptor.beforeCreate(outside))
+        .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("outside");
+
+    Observation wrongVersion = new Observation();
+    wrongVersion.setValue(new Quantity().setUnit("kg"));
+    EncryptedValueExtension.replaceValue(wrongVersion.getValueQuantity(), new ValueLocation("team", 7, "c-imported", 1));
+    assertThatThrownBy(() -> interceptor.beforeCreate(wrongVersion))
+        .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("version 7");
+
+    Observation fine = new Observation();
+    fine.setValue(new Quantity().setUnit("kg"));
+    EncryptedValueExtension.replaceValue(fine.getValueQuantity(), new ValueLocation("team", 1, "c-imported", 9));
+    interceptor.beforeCreate(fine);
+    assertThat(engine.version().version()).isEqualTo(1);
+  }
+
+  @Test
+  void withPlaintextIngestOff_plaintextValuesAreRefused() {
+    registerKeySet();
+    Observation observation = observation(98.6);
+
+    assertThatThrownBy(() -> interceptor(false).beforeCreate(observation))
+        .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("client-side");
+    assertThat(fixture.index.totals().parts()).isZero();
   }
 
   @Test
   void update_encryptsTheNewVersion() {
-    SecretKey sk = registerKeySet();
+    registerKeySet();
     Observation updated = observation(37.2);
 
     interceptor.beforeUpdate(observation(36.0), updated);
 
-    assertDecryptsTo(sk, updated.getValueQuantity(), 37.2);
+    assertDecryptsTo(updated.getValueQuantity(), 37.2);
   }
 
   @Test
@@ -108,6 +177,7 @@ class ObservationEncryptionInterceptorTest {
     // The first, acceptable value was not encrypted either: checks run before any write.
     assertThat(observation.getValueQuantity().getValue()).isEqualByComparingTo("1.0");
     assertThat(observation.getValueQuantity().getValueElement().getExtension()).isEmpty();
+    assertThat(fixture.index.totals().parts()).isZero();
   }
 
   @Test
@@ -143,13 +213,8 @@ class ObservationEncryptionInterceptorTest {
     assertThat(EncryptedValueSearchInterceptor.namesValueParameter("value-concept")).isFalse();
   }
 
-  private SecretKey registerKeySet() {
-    KeyGenerator generator = new KeyGenerator(PARAMETERS.rlwe());
-    SecretKey sk = generator.generateSecretKey();
-    registry.register("team", ParametersCodec.toBytes(PARAMETERS),
-        new PublicKeyCodec(PARAMETERS).toBytes(generator.generatePublicKey(sk)),
-        new ByteArrayInputStream(new EvaluationKeySetCodec(PARAMETERS).toBytes(new EvaluationKeySet(null, List.of()))));
-    return sk;
+  private KeySetEngine registerKeySet() {
+    return fixture.registerKeySet("team");
   }
 
   private static Observation observation(double value) {
@@ -158,16 +223,18 @@ class ObservationEncryptionInterceptorTest {
     return observation;
   }
 
-  private void assertDecryptsTo(SecretKey sk, Quantity quantity, double expected) {
+  private static Observation glucose(double value, String unit) {
+    Observation observation = new Observation();
+    observation.getCode().addCoding().setSystem("http://loinc.org").setCode("2339-0");
+    observation.setValue(new Quantity().setValue(value).setSystem("http://unitsofmeasure.org").setCode(unit).setUnit(unit));
+    return observation;
+  }
+
+  private void assertDecryptsTo(Quantity quantity, double expected) {
     assertThat(quantity.getValue()).as("plaintext value").isNull();
-    Extension encrypted = quantity.getValueElement().getExtensionByUrl(ObservationEncryptionInterceptor.EXTENSION_URL);
-    assertThat(encrypted).isNotNull();
-    assertThat(encrypted.getExtensionByUrl(ObservationEncryptionInterceptor.KEY_SET).getValue().primitiveValue())
-        .isEqualTo("team");
-    String blobId = encrypted.getExtensionByUrl(ObservationEncryptionInterceptor.BLOB).getValue().primitiveValue();
-    byte[] bytes = store.get(blobId);
-    double decrypted = new Encoder(PARAMETERS)
-        .decodeReal(new Decryptor(sk).decrypt(new CiphertextCodec(PARAMETERS).fromBytes(bytes)))[0];
+    ValueLocation location = EncryptedValueExtension.read(quantity).orElseThrow();
+    assertThat(location.keySetId()).isEqualTo("team");
+    double decrypted = fixture.decrypt(location);
     PrecisionStats precision = PrecisionStats.of(new double[] {expected}, new double[] {decrypted});
     System.out.println("ingest " + expected + " -> " + decrypted + ": " + precision);
     assertThat(precision.minBits()).isGreaterThanOrEqualTo(20);

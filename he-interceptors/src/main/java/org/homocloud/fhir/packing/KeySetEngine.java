@@ -1,0 +1,87 @@
+package org.homocloud.fhir.packing;
+
+import org.homocloud.fhir.keys.KeySetVersion;
+import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ckks.Encoder;
+import org.homocloud.he.ckks.Evaluator;
+import org.homocloud.he.ckks.SlotIsolation;
+import org.homocloud.he.rlwe.Ciphertext;
+import org.homocloud.he.rlwe.Encryptor;
+import org.homocloud.he.rlwe.PublicKey;
+import org.homocloud.he.serialization.CiphertextCodec;
+
+/**
+ * The engine objects for one key-set version, public material only: encode and encrypt values into slots,
+ * add ciphertexts, isolate slots, (de)serialize. Built once per version and shared between threads.
+ */
+public final class KeySetEngine {
+
+  /**
+   * Largest magnitude accepted at ingest (about 2^40). Far beyond any clinical measurement; it fixes the
+   * storage level (room to isolate a slot) and bounds what a mask can leave of other records' values.
+   */
+  public static final double MAX_MAGNITUDE = 1e12;
+
+  private final KeySetVersion version;
+  private final CkksParameters parameters;
+  private final Encoder encoder;
+  private final Encryptor encryptor;
+  private final Evaluator evaluator;
+  private final SlotIsolation isolation;
+  private final CiphertextCodec codec;
+  private final int storageLevel;
+
+  public KeySetEngine(KeySetVersion version, CkksParameters parameters, PublicKey publicKey) {
+    this.version = version;
+    this.parameters = parameters;
+    this.encoder = new Encoder(parameters);
+    this.encryptor = Encryptor.withPublicKey(publicKey);
+    this.evaluator = new Evaluator(parameters, null);
+    this.isolation = new SlotIsolation(parameters, publicKey);
+    this.codec = new CiphertextCodec(parameters);
+    this.storageLevel = StorageLevel.of(parameters, MAX_MAGNITUDE);
+  }
+
+  public KeySetVersion version() {
+    return version;
+  }
+
+  public CkksParameters parameters() {
+    return parameters;
+  }
+
+  public CiphertextCodec codec() {
+    return codec;
+  }
+
+  public int slotCount() {
+    return 1 << parameters.maxLogSlots();
+  }
+
+  public int storageLevel() {
+    return storageLevel;
+  }
+
+  /** A fresh ciphertext at the storage level with {@code values} in slots from {@code firstSlot}, zeros elsewhere. */
+  public Ciphertext encryptInto(double[] values, int firstSlot) {
+    double[] slots = new double[slotCount()];
+    System.arraycopy(values, 0, slots, firstSlot, values.length);
+    return encryptor.encrypt(encoder.encode(slots, null, parameters.maxLogSlots(), storageLevel,
+        parameters.defaultScale()));
+  }
+
+  /** {@code ct} switched down to the storage level (dropping primes: smaller, same value). */
+  public Ciphertext dropToStorageLevel(Ciphertext ct) {
+    return ct.level() == storageLevel ? ct : evaluator.dropToLevelNew(ct, storageLevel);
+  }
+
+  /** {@code a + b}, for ciphertexts whose used slots are disjoint. */
+  public Ciphertext add(Ciphertext a, Ciphertext b) {
+    return evaluator.addNew(a, b);
+  }
+
+  /** A ciphertext holding only {@code slots} of {@code packed}; see {@link SlotIsolation}. */
+  public Ciphertext isolate(Ciphertext packed, int[] slots) {
+    return isolation.isolate(packed, slots, MAX_MAGNITUDE);
+  }
+}
