@@ -159,9 +159,9 @@ public final class ObservationEncryptionInterceptor {
     if (codeKey == null) {
       return; // no code, nothing to be consistent with
     }
-    String unitKey = unitKey(coded.quantity);
-    units.conflict(codeKey, unitKey).ifPresent(known -> {
-      throw new UnprocessableEntityException("unit '" + unitKey + "' does not match unit '" + known
+    CodeUnitRegistry.Unit unit = UnitKeys.of(coded.quantity);
+    units.conflict(codeKey, unit).ifPresent(known -> {
+      throw new UnprocessableEntityException("unit '" + unit.display() + "' does not match unit '" + known.display()
           + "' already used for code " + codeKey + ": encrypted values cannot be converted later, so each code keeps "
           + "one unit; convert the value before posting");
     });
@@ -238,13 +238,6 @@ public final class ObservationEncryptionInterceptor {
       }
     }
     return null;
-  }
-
-  private static String unitKey(Quantity quantity) {
-    if (quantity.hasCode()) {
-      return quantity.getSystem() + "|" + quantity.getCode();
-    }
-    return quantity.hasUnit() ? quantity.getUnit() : "(no unit)";
   }
 
   private static String abbreviate(BigDecimal value) {

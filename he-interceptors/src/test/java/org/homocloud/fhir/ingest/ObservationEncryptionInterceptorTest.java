@@ -107,6 +107,23 @@ class ObservationEncryptionInterceptorTest {
   }
 
   @Test
+  void unitsThatUcumConsidersEqual_areTheSameUnit() {
+    registerKeySet();
+    Observation egfr = glucose(60, "mL/min");
+    egfr.getCode().getCodingFirstRep().setCode("33914-3");
+    Observation annotated = glucose(58, "mL/min/{1.73_m2}");
+    annotated.getCode().getCodingFirstRep().setCode("33914-3");
+    Observation perSecond = glucose(1, "mL/s");
+    perSecond.getCode().getCodingFirstRep().setCode("33914-3");
+
+    interceptor.beforeCreate(egfr);
+    interceptor.beforeCreate(annotated); // Synthea writes eGFR both ways; UCUM annotations are 1
+
+    assertThatThrownBy(() -> interceptor.beforeCreate(perSecond)).isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("'mL/s' does not match unit 'mL/min'");
+  }
+
+  @Test
   void clientEncryptedValues_mustNameAnExistingGroupAndSlot() {
     KeySetEngine engine = registerKeySet();
     Observation unknownGroup = new Observation();
