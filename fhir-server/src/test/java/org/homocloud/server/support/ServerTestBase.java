@@ -32,6 +32,9 @@ import org.springframework.util.FileSystemUtils;
 @Import(TestKeySet.Config.class)
 public abstract class ServerTestBase {
 
+    /** The shared server's log file, under {@link #dataDir()}: tests scan it for leaked values. */
+    protected static final String LOG_FILE = "server.log";
+
     /** Small enough that a test can exceed it cheaply, large enough for the biggest Synthea bundle (3.9 MB). */
     public static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
@@ -64,6 +67,9 @@ public abstract class ServerTestBase {
     private static Path createDataDir() {
         try {
             Path dir = Files.createTempDirectory("homocloud-test-");
+            // Spring Boot sets up logging before test property sources apply; a system property is seen in time.
+            // Servers this JVM starts later (RunningServer) log there too.
+            System.setProperty("logging.file.name", dir.resolve(LOG_FILE).toString());
             // The database files hold the Synthea load (tens of MB); do not leave them in /tmp.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
             return dir;

@@ -59,6 +59,17 @@ public final class TestKeySet {
         return version;
     }
 
+    /**
+     * Encrypts {@code values} into slots 0.. of one ciphertext with the secret key (seeded, half size) at the
+     * top level, as a custodian's client-side encryption would, and serializes it.
+     */
+    public synchronized byte[] encryptClientSide(double[] values) {
+        Encoder encoder = new Encoder(PARAMETERS);
+        org.homocloud.he.rlwe.Ciphertext ct = org.homocloud.he.rlwe.Encryptor.withSecretKey(secretKey).encrypt(
+                encoder.encode(values, null, PARAMETERS.maxLogSlots(), PARAMETERS.maxLevel(), PARAMETERS.defaultScale()));
+        return new CiphertextCodec(PARAMETERS).toBytes(ct);
+    }
+
     /** Decrypts one slot of a serialized ciphertext, as the custodian tool will. */
     public synchronized double decryptSlot(byte[] ciphertext, int slot) {
         Encoder encoder = new Encoder(PARAMETERS);
@@ -80,6 +91,17 @@ public final class TestKeySet {
             values.put(path, decryptSlot(ciphertext, slot));
         }
         return values;
+    }
+
+    /** As {@link #readValues}, but empty for an Observation without encrypted values (no call made). */
+    public Map<String, Double> readValuesIfAny(IGenericClient client, String observationId) {
+        org.hl7.fhir.r4.model.Observation observation = client.read()
+                .resource(org.hl7.fhir.r4.model.Observation.class).withId(observationId).execute();
+        boolean encrypted = (observation.hasValueQuantity()
+                        && org.homocloud.fhir.ingest.EncryptedValueExtension.isPresent(observation.getValueQuantity()))
+                || observation.getComponent().stream().anyMatch(c -> c.hasValueQuantity()
+                        && org.homocloud.fhir.ingest.EncryptedValueExtension.isPresent(c.getValueQuantity()));
+        return encrypted ? readValues(client, observationId) : Map.of();
     }
 
     private static org.hl7.fhir.r4.model.Type part(Parameters.ParametersParameterComponent parameter, String name) {

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.homocloud.server.support.ServerTestBase;
+import org.homocloud.server.support.TestKeySet;
 import org.homocloud.server.support.TestResources;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,12 @@ import org.junit.jupiter.api.Test;
  * server holds exactly what the bundles contain and that the searches analytics will use find it.
  */
 class SyntheaLoadTest extends ServerTestBase {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    TestKeySet testKeySet;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    javax.sql.DataSource dataSource;
 
     private static final String SYNTHEA_IDENTIFIER = "https://github.com/synthetichealth/synthea";
     private static final String BOUNDARY = "2015-01-01T00:00:00Z";
@@ -56,6 +63,85 @@ class SyntheaLoadTest extends ServerTestBase {
         assertThat(expected.get("Patient")).isEqualTo(SyntheaBundles.EXPECTED_PATIENTS);
 
         searchesForOnePatient_matchTheirBundle(client, first);
+        valuesOfOnePatient_decryptToTheirBundle(client, first, files.get(0));
+        storedFilesAndLogs_holdNoLoadedValue(files);
+    }
+
+    /** The custodian's view: every encrypted value of one patient, read as that patient's reader, decrypted. */
+    private void valuesOfOnePatient_decryptToTheirBundle(IGenericClient client, Bundle bundle, Path file) {
+        Patient patient = resources(bundle, Patient.class).get(0);
+        String syntheaId = patient.getIdentifier().stream()
+                .filter(i -> SYNTHEA_IDENTIFIER.equals(i.getSystem())).findFirst().orElseThrow().getValue();
+        String reference = "Patient/" + client.search().byUrl("Patient?identifier=" + SYNTHEA_IDENTIFIER + "|" + syntheaId)
+                .returnBundle(Bundle.class).execute().getEntryFirstRep().getResource().getIdElement().getIdPart();
+        Map<String, List<Double>> expected = new TreeMap<>();
+        for (SyntheaValues.Value value : SyntheaValues.read(file).values()) {
+            expected.computeIfAbsent(value.key(), k -> new java.util.ArrayList<>()).add(value.value());
+        }
+        Map<String, List<Double>> decrypted = new TreeMap<>();
+        Bundle page = client.search().byUrl("Observation?patient=" + reference + "&_count=500").returnBundle(Bundle.class).execute();
+        for (Observation observation : resources(page, Observation.class)) {
+            String prefix = observation.getCode().getCodingFirstRep().getCode() + "@"
+                    + observation.getEffectiveDateTimeType().getValueAsString() + "#";
+            testKeySet.readValuesIfAny(client, observation.getIdElement().getIdPart())
+                    .forEach((path, v) -> decrypted.computeIfAbsent(prefix + path, k -> new java.util.ArrayList<>()).add(v));
+        }
+        assertThat(decrypted.keySet()).isEqualTo(expected.keySet());
+        double worst = 0;
+        int count = 0;
+        for (String key : expected.keySet()) {
+            List<Double> want = expected.get(key).stream().sorted().toList();
+            List<Double> got = decrypted.get(key).stream().sorted().toList();
+            assertThat(got).as(key).hasSameSizeAs(want);
+            for (int i = 0; i < want.size(); i++) {
+                worst = Math.max(worst, Math.abs(got.get(i) - want.get(i)) / Math.max(1, Math.abs(want.get(i))));
+                count++;
+            }
+        }
+        System.out.printf("Synthea: %d encrypted values of %s decrypted; worst relative error %.3g%n", count, reference, worst);
+        assertThat(count).isPositive();
+        assertThat(worst).isLessThan(1e-6);
+    }
+
+    /**
+     * No loaded value in clear anywhere the server writes: database files, the ciphertext store (with its WAL)
+     * and the server's log file. A value that also occurs legitimately outside Observations (a non-Observation
+     * quantity with the same number and unit, in the source bundles) cannot tell anything and is left out.
+     */
+    private void storedFilesAndLogs_holdNoLoadedValue(List<Path> files) {
+        java.util.Set<String> needles = new java.util.LinkedHashSet<>();
+        StringBuilder nonObservationJson = new StringBuilder();
+        for (Path file : files) {
+            SyntheaValues.read(file).values().forEach(v -> needles.add(PlaintextScan.needle(v)));
+            Bundle bundle = SyntheaBundles.parse(CLIENT_CONTEXT, file);
+            bundle.getEntry().removeIf(e -> e.getResource() instanceof Observation);
+            nonObservationJson.append(CLIENT_CONTEXT.newJsonParser().encodeResourceToString(bundle));
+        }
+        int all = needles.size();
+        needles.removeIf(needle -> nonObservationJson.indexOf(needle) >= 0);
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM HFJ_SPIDX_QUANTITY "
+                    + "WHERE RES_TYPE = 'Observation' AND SP_VALUE IS NOT NULL")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("Observation values in HAPI's quantity index").isZero();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        // Control: the scan finds the values of a bundle stored in clear, as HAPI encodes it.
+        Path control = controlDirectory(files.get(0));
+        java.util.Set<String> controlNeedles = new java.util.LinkedHashSet<>();
+        SyntheaValues.read(files.get(0)).values().forEach(v -> controlNeedles.add(PlaintextScan.needle(v)));
+        assertThat(PlaintextScan.find(control, controlNeedles)).as("needles found in a clear copy").hasSize(controlNeedles.size());
+
+        java.util.Set<String> found = PlaintextScan.find(dataDir(), needles);
+        System.out.printf("Synthea: scanned %,d bytes under %s for %d distinct values (%d left out as they also occur "
+                + "outside Observations): %d found%n", PlaintextScan.totalBytes(dataDir()), dataDir(), needles.size(),
+                all - needles.size(), found.size());
+        assertThat(needles).hasSizeGreaterThan(1000);
+        assertThat(found).isEmpty();
+        assertThat(dataDir().resolve(LOG_FILE)).as("the server's log file was scanned too").exists();
     }
 
     private void searchesForOnePatient_matchTheirBundle(IGenericClient client, Bundle bundle) {
@@ -80,6 +166,19 @@ class SyntheaLoadTest extends ServerTestBase {
         Instant boundary = Instant.parse(BOUNDARY);
         assertThat(count(client, "Observation?patient=" + reference + "&date=ge" + BOUNDARY))
                 .isEqualTo(matching(observations, o -> !o.getEffectiveDateTimeType().getValue().toInstant().isBefore(boundary)));
+    }
+
+    private static Path controlDirectory(Path bundleFile) {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("homocloud-scan-control-");
+            java.nio.file.Files.writeString(dir.resolve("clear.json"), CLIENT_CONTEXT.newJsonParser()
+                    .encodeResourceToString(SyntheaBundles.parse(CLIENT_CONTEXT, bundleFile)));
+            dir.toFile().deleteOnExit();
+            dir.resolve("clear.json").toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean hasCode(Observation observation, String code) {
