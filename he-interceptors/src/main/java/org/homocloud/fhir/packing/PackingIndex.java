@@ -30,7 +30,8 @@ public final class PackingIndex {
       "CREATE TABLE IF NOT EXISTS hc_packing_part ("
           + "blob_id VARCHAR(200) PRIMARY KEY, group_id VARCHAR(64) NOT NULL, first_slot INTEGER NOT NULL, "
           + "slot_count INTEGER NOT NULL, created_at BIGINT NOT NULL)",
-      "CREATE INDEX IF NOT EXISTS hc_packing_part_group ON hc_packing_part (group_id)"
+      "CREATE INDEX IF NOT EXISTS hc_packing_part_group ON hc_packing_part (group_id)",
+      "CREATE TABLE IF NOT EXISTS hc_packing_garbage (blob_id VARCHAR(200) PRIMARY KEY, superseded_at BIGINT NOT NULL)"
   };
 
   private final DataSource dataSource;
@@ -142,7 +143,8 @@ public final class PackingIndex {
 
   /**
    * In one transaction: makes {@code packedBlob} the group's packed ciphertext, forgets the {@code consumed}
-   * parts (now inside it) and releases the lease; only if the group's packed blob is still {@code previous}.
+   * parts (now inside it), records their blobs and {@code previous} as garbage to delete later (see
+   * {@link #garbageOlderThan}) and releases the lease; only if the group's packed blob is still {@code previous}.
    *
    * @return whether the swap happened (false: another repacker got there first; nothing changed)
    */
@@ -173,6 +175,21 @@ public final class PackingIndex {
           }
           s.executeBatch();
         }
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO hc_packing_garbage (blob_id, superseded_at) VALUES (?, ?)")) {
+          long now = System.currentTimeMillis();
+          for (PackingPart part : consumed) {
+            s.setString(1, part.blobId());
+            s.setLong(2, now);
+            s.addBatch();
+          }
+          if (previous != null && !previous.equals(packedBlob)) {
+            s.setString(1, previous);
+            s.setLong(2, now);
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
         c.commit();
         return true;
       } catch (SQLException e) {
@@ -185,6 +202,33 @@ public final class PackingIndex {
       throw new PackingIndexException("could not swap in the packed ciphertext of group " + groupId + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Blobs superseded more than {@code millis} ago. They are deleted only then, never right after the swap:
+   * a database that loses its last commits in a crash (H2 with a write delay, a failed-over replica) would
+   * otherwise point back at blobs already gone; after the grace period the swap is durable everywhere.
+   */
+  public List<String> garbageOlderThan(long millis) {
+    String what = "read superseded blobs";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT blob_id FROM hc_packing_garbage WHERE superseded_at < ?")) {
+      s.setLong(1, System.currentTimeMillis() - millis);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new PackingIndexException("could not " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Forgets a superseded blob once it is deleted. */
+  public void forgetGarbage(String blobId) {
+    update("forget superseded blob " + blobId, "DELETE FROM hc_packing_garbage WHERE blob_id = ?", blobId);
   }
 
   /** Totals for benchmarks and operators: groups, parts, and values (slots of all groups). */

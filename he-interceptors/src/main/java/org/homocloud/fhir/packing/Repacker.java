@@ -17,12 +17,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe against crashes and other repackers: the new packed blob is durable before the index swaps to it
  * in one transaction (guarded by the previous packed blob id, under a lease); a crash before the swap
- * leaves an unreferenced blob, after it only blobs to delete. Readers that raced a deletion retry.
+ * leaves an unreferenced blob. Superseded blobs (the old packed one, the parts) are deleted only a grace
+ * period later ({@link #GARBAGE_GRACE_MILLIS}), so that a database that loses its newest commits in a crash
+ * still finds the blobs it points at. Readers that raced a deletion retry.
  */
 public final class Repacker {
 
   private static final Logger LOG = LoggerFactory.getLogger(Repacker.class);
   private static final long LEASE_MILLIS = 10 * 60_000L;
+  /** How long a superseded blob is kept; far beyond any database's commit-to-disk delay. */
+  public static final long GARBAGE_GRACE_MILLIS = 60_000L;
 
   private final PackingIndex index;
   private final CiphertextStore store;
@@ -36,6 +40,7 @@ public final class Repacker {
 
   /** Repacks every group that has parts to fold in; returns how many groups were repacked. */
   public int repackAll() {
+    collectGarbage(GARBAGE_GRACE_MILLIS);
     int repacked = 0;
     List<String> groups;
     do {
@@ -76,22 +81,30 @@ public final class Repacker {
       deleteQuietly(packedBlob);
       return false;
     }
-    if (group.packedBlob() != null) {
-      deleteQuietly(group.packedBlob());
-    }
-    for (PackingPart part : parts) {
-      deleteQuietly(part.blobId());
-    }
     LOG.debug("repacked group {}: {} parts folded in", groupId, parts.size());
     return true;
   }
 
-  private void deleteQuietly(String blobId) {
+  /** Deletes blobs superseded more than {@code graceMillis} ago; returns how many. */
+  public int collectGarbage(long graceMillis) {
+    int deleted = 0;
+    for (String blobId : index.garbageOlderThan(graceMillis)) {
+      if (deleteQuietly(blobId)) {
+        index.forgetGarbage(blobId);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private boolean deleteQuietly(String blobId) {
     try {
       store.delete(blobId);
+      return true;
     } catch (CiphertextStoreException e) {
       // An undeleted blob costs space, never correctness: nothing refers to it any more.
       LOG.warn("could not delete blob {} after repacking: {}", blobId, e.getMessage());
+      return false;
     }
   }
 }

@@ -79,7 +79,11 @@ class PackingTest {
   void repackingTwice_foldsNewPartsIntoThePackedCiphertext() {
     ValueLocation first = fixture.writer.write(engine, new double[] {11.5}).get(0);
     fixture.writer.write(engine, new double[] {12.5});
+    String firstPart = fixture.index.parts(first.groupId()).get(0).blobId();
     fixture.repacker.repackAll();
+    assertThat(fixture.store.exists(firstPart)).as("kept for the grace period").isTrue();
+    assertThat(fixture.repacker.collectGarbage(0)).isEqualTo(2);
+    assertThat(fixture.store.exists(firstPart)).isFalse();
     ValueLocation third = fixture.writer.write(engine, new double[] {13.5}).get(0);
 
     assertThat(fixture.decrypt(third)).as("readable as a part before repacking").isCloseTo(13.5, within());
