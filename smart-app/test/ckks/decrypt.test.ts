@@ -9,6 +9,7 @@ import {
   readParameters,
   readSecretKey,
 } from '../../src/lib/ckks';
+import { seededAtLevel } from '../../bench/decryptBench';
 import { bytes, loadVectors, precisionBits } from './vectors';
 
 const vectors = loadVectors();
@@ -66,5 +67,19 @@ describe('client-side CKKS decryption of he-engine test vectors', () => {
     };
     expect(attempt).toThrow(CkksError);
     expect(attempt).toThrow(v.expectError!);
+  });
+});
+
+describe('bench input', () => {
+  it('the logN 14 vector cut to level 3 (the storage level) still decrypts to its values', () => {
+    const v = vectors.find((x) => x.name === 'logn14-sk-top-real')!;
+    const parameterBytes = bytes(v.parameters);
+    const parameters = readParameters(parameterBytes);
+    const ct = readCiphertext(seededAtLevel(parameterBytes, bytes(v.ciphertext), 3), parameters);
+    expect(ct.level).toBe(3);
+    const slots = decode(decrypt(ct, readSecretKey(bytes(v.secretKey), parameters)), parameters);
+    const bits = precisionBits(v.expectedRe!, v.expectedIm, slots.re, slots.im);
+    console.log(`logn14 at level 3: precision ${bits.toFixed(2)} bits`);
+    expect(bits).toBeGreaterThanOrEqual(v.minPrecisionBits!);
   });
 });
