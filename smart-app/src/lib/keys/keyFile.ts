@@ -63,15 +63,15 @@ export interface OpenedKeyFile {
   readonly fingerprint: Uint8Array;
   readonly fingerprintHex: string;
   /** SecretKeyCodec bytes; the caller zeroes them when done. */
-  readonly secretKey: Uint8Array;
+  readonly secretKey: Uint8Array<ArrayBuffer>;
 }
 
 interface Parsed {
   header: KeyFileHeader;
-  salt: Uint8Array;
-  nonce: Uint8Array;
-  associatedData: Uint8Array;
-  wrapped: Uint8Array;
+  salt: Uint8Array<ArrayBuffer>;
+  nonce: Uint8Array<ArrayBuffer>;
+  associatedData: Uint8Array<ArrayBuffer>;
+  wrapped: Uint8Array<ArrayBuffer>;
 }
 
 export function hex(bytes: Uint8Array): string {
@@ -202,7 +202,7 @@ export async function openKeyFile(bytes: Uint8Array, passphrase: string, options
     onProgress: options.onProgress,
   });
   password.fill(0);
-  let secretKey: Uint8Array;
+  let secretKey: Uint8Array<ArrayBuffer>;
   try {
     const key = await crypto.subtle.importKey('raw', derived, 'AES-GCM', false, ['decrypt']);
     const plain = await crypto.subtle.decrypt(

@@ -10,14 +10,14 @@ export interface LoadedKey {
   readonly keySetId: string;
   readonly fingerprintHex: string;
   /** he-engine SecretKeyCodec bytes. */
-  readonly secretKey: Uint8Array;
+  readonly secretKey: Uint8Array<ArrayBuffer>;
 }
 
 /** A key at rest: its wrapped bytes and the non-extractable key that unwraps them. */
 export interface StoredKey {
   readonly keySetId: string;
   readonly fingerprintHex: string;
-  readonly iv: Uint8Array;
+  readonly iv: Uint8Array<ArrayBuffer>;
   readonly wrapped: ArrayBuffer;
   readonly wrappingKey: CryptoKey;
 }
