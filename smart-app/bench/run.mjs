@@ -21,9 +21,14 @@ const read = (relative) => new Uint8Array(readFileSync(vectors + relative));
 const parameters = read('logn14/parameters.bin');
 const secretKey = read('logn14/secret-key.bin');
 const top = read('logn14/logn14-sk-top-real.ct');
+const level3 = bench.seededAtLevel(parameters, top, 3);
 const inputs = [
-  // Storage level of packed Observation values (common.md): 4 primes.
-  { name: 'logn14-level3-seeded', parameters, secretKey, ciphertext: bench.seededAtLevel(parameters, top, 3) },
+  // What $encrypted-value answers: storage level 3 (4 primes, common.md), full form (public-key
+  // encryption at ingest, or a server result).
+  { name: 'logn14-level3-full', parameters, secretKey, ciphertext: bench.fullForm(parameters, level3) },
+  // A secret-key (seeded) encryption at the same level: c_1 comes from SHAKE128 instead.
+  { name: 'logn14-level3-seeded', parameters, secretKey, ciphertext: level3 },
+  // The committed vector as it is: the top level, 6 primes, seeded.
   { name: 'logn14-top-seeded', parameters, secretKey, ciphertext: top },
 ];
 
@@ -62,11 +67,32 @@ function emit(runtime, times) {
   }
 }
 
+function emitKdf(runtime, times) {
+  console.log(
+    JSON.stringify({
+      suite: 'decrypt',
+      kind: 'measurement',
+      op: 'key_file_argon2id',
+      runtime,
+      memory_kib: 65536,
+      iterations: 3,
+      parallelism: 4,
+      ms_median: round(median(times)),
+      ms_min: round(Math.min(...times)),
+      runs: times.length,
+      load_avg: Math.round(os.loadavg()[0] * 100) / 100,
+    }),
+  );
+}
+const kdfRuns = quick ? 1 : 3;
+
 // --- Node --------------------------------------------------------------------------------------
 for (const input of inputs) {
   console.error(`decrypt bench: node ${process.version}, ${input.name}`);
   emit(`node ${process.version}`, bench.measure(input, warmups, runs));
 }
+console.error(`decrypt bench: node ${process.version}, Argon2id of a key file`);
+emitKdf(`node ${process.version}`, bench.measureKeyFileKdf(kdfRuns));
 
 // --- Chromium ----------------------------------------------------------------------------------
 // The page loads the same bundle from a loopback server; the inputs travel as base64.
@@ -116,6 +142,11 @@ try {
     );
     emit(runtime, times);
   }
+  console.error(`decrypt bench: ${runtime}, Argon2id of a key file`);
+  emitKdf(
+    runtime,
+    await page.evaluate(async (n) => (await import('/decrypt-bench.js')).measureKeyFileKdf(n), kdfRuns),
+  );
 } finally {
   await browser.close();
   server.close();
