@@ -23,8 +23,10 @@ const secretKey = read('logn14/secret-key.bin');
 const top = read('logn14/logn14-sk-top-real.ct');
 const level3 = bench.seededAtLevel(parameters, top, 3);
 const inputs = [
-  // What $encrypted-value answers: storage level 3 (4 primes, common.md), full form (public-key
-  // encryption at ingest, or a server result).
+  // What $encrypted-value answers: a packed storage-level ciphertext through SlotIsolation (level 1,
+  // 2 primes, full form), from src-test-data's IsolatedValueVectorTest.
+  { name: 'logn14-isolated', parameters, secretKey, ciphertext: read('isolated/logn14-isolated-slots.ct') },
+  // A result at the storage level 3 (4 primes, common.md), full form.
   { name: 'logn14-level3-full', parameters, secretKey, ciphertext: bench.fullForm(parameters, level3) },
   // A secret-key (seeded) encryption at the same level: c_1 comes from SHAKE128 instead.
   { name: 'logn14-level3-seeded', parameters, secretKey, ciphertext: level3 },

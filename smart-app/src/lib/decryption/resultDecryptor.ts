@@ -16,14 +16,15 @@ export type ValueKind = 'stored-value' | 'statistic';
 
 /**
  * Bits after the binary point kept before a value is shown or exported (IND-CPA-D, see
- * docs/SECURITY.md): the low bits of a CKKS decryption carry the encryption noise. A fresh logN 14
- * encryption at scale 2^50 decrypts to about 36 bits (the committed vector); statistics add the
- * noise of their operations. The app keeps log2(scale) - 30 bits for a stored value and
- * log2(scale) - 34 for a statistic (20 and 16 at the default scale), well inside both.
+ * docs/SECURITY.md): the low bits of a CKKS decryption carry the encryption noise. A stored value
+ * comes from $encrypted-value through he-engine's SlotIsolation, which floods the other slots with
+ * Gaussian noise of standard deviation 2^-28 and leaves "about 26 bits after the point"; 20 bits keep
+ * six standard deviations clear of that noise. Statistics add the noise of their operations: 16.
+ * Fixed rather than derived from the ciphertext's scale, which isolation raises (2^58 and more)
+ * without making the value any more precise.
  */
-export function publicPrecisionBits(scale: number, kind: ValueKind): number {
-  const bits = Math.floor(Math.log2(scale)) - (kind === 'stored-value' ? 30 : 34);
-  return Math.max(0, Math.min(52, bits));
+export function publicPrecisionBits(kind: ValueKind): number {
+  return kind === 'stored-value' ? 20 : 16;
 }
 
 export function parametersFingerprintHex(ciphertext: Uint8Array): string {
@@ -80,7 +81,7 @@ export class ResultDecryptor {
     }
     this.secretKey ??= readSecretKey(this.key.secretKey, parameters);
     const ct = readCiphertext(ciphertext, parameters);
-    const logPrecision = publicPrecisionBits(ct.scale, kind);
+    const logPrecision = publicPrecisionBits(kind);
     const all = decodePublic(decrypt(ct, this.secretKey), parameters, logPrecision);
     const values = slots ? slots.map((s) => {
       if (!Number.isInteger(s) || s < 0 || s >= all.length) {
