@@ -5,12 +5,23 @@
 // forgotten, an asynchronous $encrypted-mean, and every request the page makes checked for the key.
 // The stub is not the Homocloud server: the end-to-end run against fhir-server with Synthea data
 // is still to come. Usage: npm run build && node e2e/stubLaunch.mjs   (CHROMIUM=/path to override)
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(chromiumPath)) {
+  // Maven runs this in every verify; a machine without Chromium skips it, CI (which installs it) fails.
+  const message = `stub e2e: ${chromiumPath} not found (apt-get install chromium, or set CHROMIUM)`;
+  if (process.env.CI === 'true') {
+    console.error(message);
+    process.exit(1);
+  }
+  console.error(`${message}: skipped`);
+  process.exit(0);
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dist = resolve(here, '../dist');
 const vectors = resolve(here, '../../src-test-data/src/main/resources/vectors');
@@ -20,13 +31,16 @@ mkdirSync(artifacts, { recursive: true });
 const PASSPHRASE = 'homocloud test passphrase: not a real key'; // published test key (src-test-data)
 const vector = JSON.parse(readFileSync(join(vectors, 'logn14-sk-top-real.json'), 'utf8'));
 const ciphertext = readFileSync(join(vectors, vector.ciphertext)).toString('base64');
+// What $encrypted-value really sends: a packed ciphertext isolated to two slots (IsolatedValueVectorTest).
+const isolated = JSON.parse(readFileSync(join(vectors, 'isolated/logn14-isolated-slots.json'), 'utf8'));
+const isolatedCiphertext = readFileSync(join(vectors, isolated.ciphertext)).toString('base64');
 const secretKey = readFileSync(join(vectors, 'logn14/secret-key.bin'));
 const keyFile = join(vectors, 'key-files/logn14-test-key.hckf');
 
 const encrypted = { _value: { extension: [{ url: 'http://homocloud.org/fhir/StructureDefinition/encrypted-value' }] }, unit: 'mg/dL' };
 const glucose = { system: 'http://loinc.org', code: '2339-0', display: 'Glucose' };
 const observation = (id, date) => ({ resourceType: 'Observation', id, code: { coding: [glucose] }, effectiveDateTime: date, valueQuantity: encrypted });
-const value = (slot) => ({
+const value = (slot, bytes = isolatedCiphertext) => ({
   name: 'value',
   part: [
     { name: 'path', valueString: 'valueQuantity' },
@@ -34,7 +48,7 @@ const value = (slot) => ({
     { name: 'keySetVersion', valueInteger: 1 },
     { name: 'slot', valueInteger: slot },
     { name: 'unit', valueString: 'mg/dL' },
-    { name: 'ciphertext', valueBase64Binary: ciphertext },
+    { name: 'ciphertext', valueBase64Binary: bytes },
   ],
 });
 const b64url = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -90,9 +104,9 @@ const server = http.createServer((req, res) => {
       if (url.searchParams.get('_elements') === 'code') return json({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', code: { coding: [glucose] } } }] });
       return json({ resourceType: 'Bundle', entry: [{ resource: observation('o1', '2020-01-05') }, { resource: observation('o2', '2020-02-07') }] });
     case '/fhir/Observation/o1/$encrypted-value':
-      return json({ resourceType: 'Parameters', parameter: [value(0)] });
+      return json({ resourceType: 'Parameters', parameter: [value(isolated.slots[0])] });
     case '/fhir/Observation/o2/$encrypted-value':
-      return json({ resourceType: 'Parameters', parameter: [value(1)] });
+      return json({ resourceType: 'Parameters', parameter: [value(isolated.slots[1])] });
     case '/fhir/Observation/$encrypted-mean':
       return json(undefined, 202, { 'content-location': `${origin}/fhir/$job/1`, 'x-progress': 'queued' });
     case '/fhir/$job/1':
@@ -119,7 +133,7 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
 const context = await browser.newContext();
 const page = await context.newPage();
 const requests = [];
@@ -146,9 +160,9 @@ try {
 
   const table = page.getByRole('table');
   await page.getByRole('img', { name: /Glucose \(mg\/dL\): 2 points/ }).waitFor({ timeout: 30000 });
-  const shown = (await table.locator('tbody tr td:nth-child(3)').allTextContents()).map(Number);
-  const errors = shown.map((s, i) => Math.abs(s - vector.expectedRe[i]));
-  check(errors.length === 2 && errors.every((e) => e <= 0.5e-4), `patient view shows ${shown.join(', ')} for encrypted ${vector.expectedRe.slice(0, 2).join(', ')}`);
+  const shown = (await table.locator('tbody tr td:nth-child(3)').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+  const errors = shown.map((s, i) => Math.abs(s - isolated.expected[i]));
+  check(errors.length === 2 && errors.every((e) => e <= 0.5e-4), `patient view shows ${shown.join(', ')} for encrypted ${isolated.expected.join(', ')}`);
   await page.screenshot({ path: join(artifacts, 'patient-view.png'), fullPage: true });
 
   await page.reload();
