@@ -1,11 +1,11 @@
 import { invMod, primitiveRoot2N, powMod } from './modular';
-import { HIGH as HIGH_WORD, LOW as LOW_WORD, modulus, mulShoupAt as mulShoupImported, ShoupTable, wordsOf, type Modulus } from './word64';
+import { HIGH as HIGH_WORD, LOW as LOW_WORD, modulus, mulShoup as mulShoupImported, ShoupTable, wordsOf, type Modulus } from './word64';
 
 // Local copies of imports used in hot loops: some loaders (vitest, CommonJS interop) turn each
 // use of an import into a property read through a getter.
 const LOW = LOW_WORD;
 const HIGH = HIGH_WORD;
-const mulShoupAt = mulShoupImported;
+const mulShoup = mulShoupImported;
 
 const TWO32 = 4294967296;
 
@@ -61,6 +61,7 @@ export class Ntt {
   forward(limb: BigUint64Array): void {
     const a = wordsOf(limb);
     const m = this.modulus;
+    const psi = this.psiRev;
     const qHi = m.hi;
     const qLo = m.lo;
     const n = this.n;
@@ -70,8 +71,13 @@ export class Ntt {
       for (let i = 0; i < blocks; i++) {
         const j1 = 2 * i * t;
         const j2 = j1 + t;
+        const w = blocks + i;
+        const wLo = psi.wLo[w];
+        const wHi = psi.wHi[w];
+        const cLo = psi.sLo[w]; // the Shoup companion
+        const cHi = psi.sHi[w];
         for (let j = j1; j < j2; j++) {
-          mulShoupAt(a, j + t, this.psiRev, blocks + i, m); // v = a[j + t] w
+          mulShoup(a, j + t, wLo, wHi, cLo, cHi, qLo, qHi); // v = a[j + t] w
           const uLo = a[2 * j + LOW];
           const uHi = a[2 * j + HIGH];
           const vLo = a[2 * (j + t) + LOW];
@@ -119,6 +125,7 @@ export class Ntt {
   inverse(limb: BigUint64Array): void {
     const a = wordsOf(limb);
     const m = this.modulus;
+    const psi = this.psiInvRev;
     const qHi = m.hi;
     const qLo = m.lo;
     const n = this.n;
@@ -128,6 +135,11 @@ export class Ntt {
       let j1 = 0;
       for (let i = 0; i < h; i++) {
         const j2 = j1 + t;
+        const w = h + i;
+        const wLo = psi.wLo[w];
+        const wHi = psi.wHi[w];
+        const cLo = psi.sLo[w]; // the Shoup companion
+        const cHi = psi.sHi[w];
         for (let j = j1; j < j2; j++) {
           const uLo = a[2 * j + LOW];
           const uHi = a[2 * j + HIGH];
@@ -165,12 +177,13 @@ export class Ntt {
           a[2 * j + HIGH] = sHi;
           a[2 * (j + t) + LOW] = dLo;
           a[2 * (j + t) + HIGH] = dHi;
-          mulShoupAt(a, j + t, this.psiInvRev, h + i, m); // a[j + t] = (u - v) w
+          mulShoup(a, j + t, wLo, wHi, cLo, cHi, qLo, qHi); // a[j + t] = (u - v) w
         }
         j1 += t << 1;
       }
       t <<= 1;
     }
-    for (let j = 0; j < n; j++) mulShoupAt(a, j, this.nInv, 0, m);
+    const nInv = this.nInv;
+    for (let j = 0; j < n; j++) mulShoup(a, j, nInv.wLo[0], nInv.wHi[0], nInv.sLo[0], nInv.sHi[0], qLo, qHi);
   }
 }

@@ -80,21 +80,29 @@ export class ShoupTable {
 
 /**
  * words[2i] := words[2i] * w mod q in place (a residue in [0, q)), for the multiplier at
- * `index` of `table`. Written out rather than split into helpers so V8 keeps it in registers.
+ * `index` of `table`.
  */
-export function mulShoupAt(
+export function mulShoupAt(words: Uint32Array, i: number, table: ShoupTable, index: number, m: Modulus): void {
+  mulShoup(words, i, table.wLo[index], table.wHi[index], table.sLo[index], table.sHi[index], m.lo, m.hi);
+}
+
+/**
+ * words[2i] := words[2i] * w mod q in place, with w, its companion w' and q given as 32-bit
+ * halves, so a loop with a fixed multiplier (an NTT block) loads them once. Written out rather than
+ * split into helpers so V8 keeps it in registers.
+ */
+export function mulShoup(
   words: Uint32Array,
   i: number,
-  table: ShoupTable,
-  index: number,
-  m: Modulus,
+  wLo: number,
+  wHi: number,
+  sLo: number,
+  sHi: number,
+  qLo: number,
+  qHi: number,
 ): void {
   const aLo = words[2 * i + LOW];
   const aHi = words[2 * i + HIGH];
-  const wLo = table.wLo[index];
-  const wHi = table.wHi[index];
-  const sLo = table.sLo[index];
-  const sHi = table.sHi[index];
 
   // Quotient estimate: high64(a w') = aHi sHi + carry of the middle terms.
   const top = aHi * sHi; // < 2^61: within 2^8 of exact
@@ -112,8 +120,6 @@ export function mulShoupAt(
   const awHi = (lowHi + Math.imul(aHi, wLo) + Math.imul(aLo, wHi)) >>> 0;
 
   // Low 64 bits of quotient q.
-  const qLo = m.lo;
-  const qHi = m.hi;
   const ql = quotientLo * qLo;
   const qlLo = Math.imul(quotientLo, qLo) >>> 0;
   const qlHi = Math.round((ql - qlLo) * INV_TWO32);
@@ -137,12 +143,21 @@ export function mulShoupAt(
     }
     rHi >>>= 0;
   }
-  while (rHi > qHi || (rHi === qHi && rLo >= qLo)) {
+  // At most two subtractions bring [0, 3q) to [0, q).
+  if (rHi > qHi || (rHi === qHi && rLo >= qLo)) {
     rLo -= qLo;
     rHi -= qHi;
     if (rLo < 0) {
       rLo += TWO32;
       rHi -= 1;
+    }
+    if (rHi > qHi || (rHi === qHi && rLo >= qLo)) {
+      rLo -= qLo;
+      rHi -= qHi;
+      if (rLo < 0) {
+        rLo += TWO32;
+        rHi -= 1;
+      }
     }
   }
   words[2 * i + LOW] = rLo;
