@@ -1,9 +1,10 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, decrypt, readCiphertext, readParameters, readSecretKey } from '../../src/lib/ckks';
-import { toCenteredDoubles } from '../../src/lib/ckks/crt';
+import { toCenteredDoubles, toCenteredDoublesOnHalves } from '../../src/lib/ckks/crt';
 import { Ntt } from '../../src/lib/ckks/ntt';
 import { modulus, mulShoupAt, residueAt, ShoupTable, wordsOf } from '../../src/lib/ckks/word64';
+import { useWasmKernel, wasmKernel } from '../../src/lib/ckks/wasm/kernel';
 import { toCenteredDoublesBigInt } from './reference/bigintCrt';
 import { BigIntNtt } from './reference/bigintNtt';
 import { bytes, loadVectors } from './vectors';
@@ -52,6 +53,32 @@ describe('non-BigInt modular arithmetic equals BigInt bit for bit', () => {
     expect(mismatches).toBe(0);
   });
 
+  it('the NTT of logN 14 is the one the secret key vector was made with', () => {
+    expect(new Ntt(logN14.qPrimes[0], 14).n).toBe(16384);
+  });
+
+  it('CRT of random residues (spread over Q) gives the same doubles', () => {
+    const next = generator(7n);
+    const limbs = logN14.qPrimes.slice(0, 4).map((q) => randomLimb(4096, q, next));
+    const fast = toCenteredDoubles(limbs, logN14.qPrimes.slice(0, 4));
+    const reference = toCenteredDoublesBigInt(limbs, logN14.qPrimes.slice(0, 4));
+    expect(Array.from(fast)).toEqual(Array.from(reference)); // toEqual on numbers is Object.is
+    expect(Array.from(toCenteredDoublesOnHalves(limbs, logN14.qPrimes.slice(0, 4)))).toEqual(Array.from(reference));
+  });
+
+});
+
+describe.each([
+  ['WebAssembly kernel', true],
+  ['JavaScript 32-bit path', false],
+] as const)('%s equals BigInt bit for bit', (_name, wasm) => {
+  beforeAll(() => useWasmKernel(wasm));
+  afterAll(() => useWasmKernel(true));
+
+  it('runs on the kernel it names', () => {
+    expect(wasmKernel() !== null).toBe(wasm);
+  });
+
   it.each([
     ['logN 10', logN10],
     ['logN 14', logN14],
@@ -70,18 +97,6 @@ describe('non-BigInt modular arithmetic equals BigInt bit for bit', () => {
       expect(fast).toEqual(reference);
       expect(fast).toEqual(input);
     });
-  });
-
-  it('the NTT of logN 14 is the one the secret key vector was made with', () => {
-    expect(new Ntt(logN14.qPrimes[0], 14).n).toBe(16384);
-  });
-
-  it('CRT of random residues (spread over Q) gives the same doubles', () => {
-    const next = generator(7n);
-    const limbs = logN14.qPrimes.slice(0, 4).map((q) => randomLimb(4096, q, next));
-    const fast = toCenteredDoubles(limbs, logN14.qPrimes.slice(0, 4));
-    const reference = toCenteredDoublesBigInt(limbs, logN14.qPrimes.slice(0, 4));
-    expect(Array.from(fast)).toEqual(Array.from(reference)); // toEqual on numbers is Object.is
   });
 
   const positives = loadVectors().filter((v) => v.expectError === undefined);

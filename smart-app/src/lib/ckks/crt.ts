@@ -1,4 +1,5 @@
 import { invMod } from './modular';
+import { wasmKernel } from './wasm/kernel';
 import { HIGH as HIGH_WORD, LOW as LOW_WORD, modulus, mulShoupAt as mulShoupImported, ShoupTable, wordsOf } from './word64';
 
 // Local copies of imports used in hot loops: some loaders (vitest, CommonJS interop) turn each
@@ -21,6 +22,30 @@ const TWO32 = 4294967296;
  * BigInt computation's bit for bit.
  */
 export function toCenteredDoubles(limbs: readonly BigUint64Array[], primes: readonly bigint[]): Float64Array {
+  const kernel = wasmKernel();
+  if (kernel) return kernel.garner(limbs, garnerTables(primes.slice(0, limbs.length)));
+  return toCenteredDoublesOnHalves(limbs, primes);
+}
+
+/** The kernel's tables: q_k and q_k >> 1; q_k^-1 mod q_i with its Shoup companion for i > k. */
+function garnerTables(primes: readonly bigint[]) {
+  const count = primes.length;
+  const table = new BigUint64Array(2 * count);
+  const inverses = new BigUint64Array(2 * count * count);
+  primes.forEach((q, k) => {
+    table[2 * k] = q;
+    table[2 * k + 1] = q >> 1n;
+    for (let i = k + 1; i < count; i++) {
+      const w = invMod(q % primes[i], primes[i]);
+      inverses[2 * (k * count + i)] = w;
+      inverses[2 * (k * count + i) + 1] = (w << 64n) / primes[i];
+    }
+  });
+  return { primes: table, inverses };
+}
+
+/** The same on 32-bit halves in JavaScript, where WebAssembly is unavailable. */
+export function toCenteredDoublesOnHalves(limbs: readonly BigUint64Array[], primes: readonly bigint[]): Float64Array {
   const count = limbs.length;
   const n = limbs[0].length;
   const moduli = primes.map(modulus);

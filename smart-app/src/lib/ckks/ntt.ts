@@ -1,11 +1,25 @@
 import { invMod, primitiveRoot2N, powMod } from './modular';
-import { HIGH as HIGH_WORD, LOW as LOW_WORD, modulus, mulShoup as mulShoupImported, ShoupTable, wordsOf, type Modulus } from './word64';
+import { wasmKernel as wasmKernelImported } from './wasm/kernel';
+import {
+  addAt as addImported,
+  HIGH as HIGH_WORD,
+  LOW as LOW_WORD,
+  modulus,
+  mulShoup as mulShoupImported,
+  mulShoupAt as mulShoupAtImported,
+  ShoupTable,
+  wordsOf,
+  type Modulus,
+} from './word64';
 
 // Local copies of imports used in hot loops: some loaders (vitest, CommonJS interop) turn each
 // use of an import into a property read through a getter.
 const LOW = LOW_WORD;
 const HIGH = HIGH_WORD;
 const mulShoup = mulShoupImported;
+const mulShoupAt = mulShoupAtImported;
+const addAt = addImported;
+const wasmKernel = wasmKernelImported;
 
 const TWO32 = 4294967296;
 
@@ -22,8 +36,9 @@ function bitReverse(i: number, bits: number): number {
  * ring/Ntt: forward Cooley-Tukey with psi^brv(i) twiddles, output in bit-reversed order
  * (a[i] = f(psi^(2 brv(i) + 1))); inverse Gentleman-Sande with the 1/N scaling.
  *
- * Runs on 32-bit halves with Shoup multiplication (word64.ts), not BigInt: a logN 14 inverse
- * transform is about ten times faster, and the residues are the same.
+ * Runs in the WebAssembly kernel (wasm/ntt.wat: native 64-bit Shoup products) where the platform
+ * has WebAssembly, else on 32-bit halves with Shoup multiplication (word64.ts); never on BigInt.
+ * The residues are the same on every path.
  */
 export class Ntt {
   readonly n: number;
@@ -59,6 +74,11 @@ export class Ntt {
 
   /** In place: coefficients in [0, q) to NTT form in [0, q). */
   forward(limb: BigUint64Array): void {
+    const kernel = wasmKernel();
+    if (kernel) {
+      kernel.forward(limb, this.psiRev.w64, this.psiRev.s64, this.q);
+      return;
+    }
     const a = wordsOf(limb);
     const m = this.modulus;
     const psi = this.psiRev;
@@ -121,8 +141,40 @@ export class Ntt {
     }
   }
 
+  /**
+   * One limb of decryption: the coefficients of c_d s^d + ... + c_1 s + c_0, evaluated by Horner
+   * in NTT form (`polys` are this limb of c_0..c_d, `key` the secret key's limb with its Shoup
+   * companions), then brought back by the inverse transform.
+   */
+  decryptLimb(polys: readonly BigUint64Array[], key: ShoupTable): BigUint64Array {
+    const n = this.n;
+    const out = new BigUint64Array(n);
+    const kernel = wasmKernel();
+    if (kernel) {
+      const nInv = this.nInv;
+      kernel.decryptLimb(out, polys, key.w64, key.s64, this.psiInvRev.w64, this.psiInvRev.s64, this.q, nInv.w64[0], nInv.s64[0]);
+      return out;
+    }
+    out.set(polys[polys.length - 1]);
+    const m = wordsOf(out);
+    for (let d = polys.length - 2; d >= 0; d--) {
+      const c = wordsOf(polys[d]);
+      for (let j = 0; j < n; j++) {
+        mulShoupAt(m, j, key, j, this.modulus);
+        addAt(m, j, c, j, this.modulus);
+      }
+    }
+    this.inverse(out);
+    return out;
+  }
+
   /** In place: NTT form in [0, q) to coefficients in [0, q). */
   inverse(limb: BigUint64Array): void {
+    const kernel = wasmKernel();
+    if (kernel) {
+      kernel.inverse(limb, this.psiInvRev.w64, this.psiInvRev.s64, this.q, this.nInv.w64[0], this.nInv.s64[0]);
+      return;
+    }
     const a = wordsOf(limb);
     const m = this.modulus;
     const psi = this.psiInvRev;

@@ -25,12 +25,7 @@ export class SecretKey {
   /** Zeroes the key material. */
   wipe(): void {
     for (const limb of this.nttLimbs) limb.fill(0n);
-    for (const table of this.nttShoup) {
-      table.wHi.fill(0);
-      table.wLo.fill(0);
-      table.sHi.fill(0);
-      table.sLo.fill(0);
-    }
+    for (const table of this.nttShoup) table.wipe();
   }
 
   toString(): string {

@@ -45,12 +45,17 @@ export class ShoupTable {
   readonly wLo: Uint32Array;
   readonly sHi: Uint32Array;
   readonly sLo: Uint32Array;
+  /** The same multipliers and companions as whole 64-bit words, for the WebAssembly kernel. */
+  readonly w64: BigUint64Array;
+  readonly s64: BigUint64Array;
 
   private constructor(length: number) {
     this.wHi = new Uint32Array(length);
     this.wLo = new Uint32Array(length);
     this.sHi = new Uint32Array(length);
     this.sLo = new Uint32Array(length);
+    this.w64 = new BigUint64Array(length);
+    this.s64 = new BigUint64Array(length);
   }
 
   /** From residues in [0, q) given as BigInts (tables built once per parameter set). */
@@ -60,6 +65,8 @@ export class ShoupTable {
       const w = values[i];
       if (w < 0n || w >= q) throw new Error(`multiplier ${w} is not a residue modulo ${q}`);
       const s = (w << 64n) / q;
+      table.w64[i] = w;
+      table.s64[i] = s;
       table.wHi[i] = Number(w >> 32n);
       table.wLo[i] = Number(w & 0xffffffffn);
       table.sHi[i] = Number(s >> 32n);
@@ -75,6 +82,16 @@ export class ShoupTable {
 
   get length(): number {
     return this.wHi.length;
+  }
+
+  /** Zeroes every copy (a table of the secret key is key material). */
+  wipe(): void {
+    this.wHi.fill(0);
+    this.wLo.fill(0);
+    this.sHi.fill(0);
+    this.sLo.fill(0);
+    this.w64.fill(0n);
+    this.s64.fill(0n);
   }
 }
 
