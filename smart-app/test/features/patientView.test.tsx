@@ -6,27 +6,26 @@ import { PatientView } from '../../src/features/patient/components/PatientView';
 import { CkksError } from '../../src/lib/ckks';
 import { ParameterCatalog, ResultDecryptor } from '../../src/lib/decryption/resultDecryptor';
 import { ApiError } from '../../src/lib/fhir/api';
-import { FakeApi, FakeDecryptor, fakeCiphertext, fakeKeyServices, TEST_KEY } from '../../src/testing/fakes';
-import { bytes, loadVectors } from '../ckks/vectors';
+import { FakeApi, FakeDecryptor, fakeCiphertext, fakeKeyServices } from '../../src/testing/fakes';
 import { useEffect } from 'react';
+import { bytes, loadVectors } from '../ckks/vectors';
 
 const patient = { id: 'p1', name: 'Grace Hopper' };
 const glucose = { system: 'http://loinc.org', code: '2339-0', display: 'Glucose' };
 
-/** Loads TEST_KEY into the provider as the key panel would, then renders the view. */
-function LoadKey({ services }: { services: KeyServices }) {
+/** Loads a key as the key panel would: the fake key services open any file with the passphrase "right". */
+function LoadKey() {
   const { load } = useKeys();
   useEffect(() => {
-    void services; // the services are the provider's; the passphrase "right" opens the fake file
     void load(new Blob([new Uint8Array(4)]), 'right', false);
-  }, [load, services]);
+  }, [load]);
   return null;
 }
 
 function renderView(api: FakeApi, services: KeyServices) {
   return render(
     <KeyProvider services={services}>
-      <LoadKey services={services} />
+      <LoadKey />
       <KeyPanel />
       <PatientView api={api} patient={patient} />
     </KeyProvider>,
@@ -100,6 +99,5 @@ describe('patient view', () => {
     );
     expect(screen.getByText('No key loaded')).toBeInTheDocument();
     expect(api.calls).toEqual([]);
-    void TEST_KEY;
   });
 });
