@@ -1,23 +1,74 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Notice } from '../components/ui/Notice';
+import { Tabs } from '../components/ui/Tabs';
+import { CohortView } from '../features/cohort/components/CohortView';
+import { KeyPanel } from '../features/keys/components/KeyPanel';
+import { KeyProvider, type KeyServices } from '../features/keys/keyContext';
+import { PatientView } from '../features/patient/components/PatientView';
+import { ApiErrorNotice } from '../features/session/components/ApiErrorNotice';
+import { SessionHeader } from '../features/session/components/SessionHeader';
+import { SessionActionsContext } from '../features/session/sessionActions';
+import { ApiError, type HomocloudApi, type SessionInfo } from '../lib/fhir/api';
+
+type SessionState = { state: 'loading' } | { state: 'ready'; session: SessionInfo } | { state: 'failed'; error: ApiError };
+
 /**
- * Placeholder shown at /app until the SMART on FHIR app lands: it says what the app will do.
+ * The SMART app: who is signed in, the key panel, then the patient and cohort views. Everything
+ * outside comes in as props (the FHIR API behind its adapter, the key services), so tests render
+ * it with fakes.
  */
-export function App() {
+export function App({ api, keyServices, relaunch }: { api: HomocloudApi; keyServices: KeyServices; relaunch: () => Promise<void> }) {
+  const [session, setSession] = useState<SessionState>({ state: 'loading' });
+  const actions = useMemo(() => ({ relaunch }), [relaunch]);
+
+  useEffect(() => {
+    let live = true;
+    api.session().then(
+      (s) => live && setSession({ state: 'ready', session: s }),
+      (e) => live && setSession({ state: 'failed', error: e instanceof ApiError ? e : new ApiError('network', String(e)) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
   return (
-    <main className="mx-auto max-w-2xl p-8 font-sans text-slate-800">
+    <SessionActionsContext.Provider value={actions}>
+      <KeyProvider services={keyServices}>
+        {session.state === 'ready' ? <SessionHeader session={session.session} /> : null}
+        <main className="mx-auto max-w-5xl p-6 font-sans text-slate-900">
+          {session.state === 'loading' ? <p role="status">Connecting to the FHIR server…</p> : null}
+          {session.state === 'failed' ? <ApiErrorNotice error={session.error} /> : null}
+          {session.state === 'ready' ? (
+            <>
+              <KeyPanel />
+              <div className="mt-6">
+                <Tabs
+                  tabs={[
+                    { label: 'Patient', content: <PatientView api={api} patient={session.session.patient} /> },
+                    { label: 'Cohort', content: <CohortView api={api} /> },
+                  ]}
+                />
+              </div>
+            </>
+          ) : null}
+        </main>
+      </KeyProvider>
+    </SessionActionsContext.Provider>
+  );
+}
+
+/** Shown while the browser goes to the authorization server, or when the launch itself failed. */
+export function LaunchScreen({ message, error }: { message?: string; error?: string }) {
+  return (
+    <main className="mx-auto max-w-2xl p-8 font-sans text-slate-900">
       <h1 className="text-3xl font-semibold">Homocloud</h1>
-      <p className="mt-4">
-        A FHIR R4 server that stores Observation values as CKKS ciphertexts and computes statistics on them without
-        decrypting.
-      </p>
-      <h2 className="mt-8 text-xl font-semibold">This app, when it is built</h2>
-      <ul className="mt-2 list-disc pl-6">
-        <li>launches as a SMART on FHIR app against this server;</li>
-        <li>asks for an encrypted mean or regression over a cohort's Observations;</li>
-        <li>decrypts the result in the browser with the data custodian's key, which never reaches the server.</li>
-      </ul>
-      <p className="mt-8">
-        The FHIR API is at <a className="text-blue-700 underline" href="/fhir/metadata">/fhir</a>.
-      </p>
+      {message ? <p role="status" className="mt-4">{message}</p> : null}
+      {error ? (
+        <Notice tone="error" title="The SMART launch failed">
+          {error}
+        </Notice>
+      ) : null}
     </main>
   );
 }

@@ -9,6 +9,7 @@ import {
   readParameters,
   readSecretKey,
 } from '../../src/lib/ckks';
+import { fullForm, seededAtLevel } from '../../bench/decryptBench';
 import { bytes, loadVectors, precisionBits } from './vectors';
 
 const vectors = loadVectors();
@@ -66,5 +67,33 @@ describe('client-side CKKS decryption of he-engine test vectors', () => {
     };
     expect(attempt).toThrow(CkksError);
     expect(attempt).toThrow(v.expectError!);
+  });
+});
+
+describe('bench input', () => {
+  it('the logN 14 vector cut to level 3 (the storage level) still decrypts to its values', () => {
+    const v = vectors.find((x) => x.name === 'logn14-sk-top-real')!;
+    const parameterBytes = bytes(v.parameters);
+    const parameters = readParameters(parameterBytes);
+    const ct = readCiphertext(seededAtLevel(parameterBytes, bytes(v.ciphertext), 3), parameters);
+    expect(ct.level).toBe(3);
+    const slots = decode(decrypt(ct, readSecretKey(bytes(v.secretKey), parameters)), parameters);
+    const bits = precisionBits(v.expectedRe!, v.expectedIm, slots.re, slots.im);
+    console.log(`logn14 at level 3: precision ${bits.toFixed(2)} bits`);
+    expect(bits).toBeGreaterThanOrEqual(v.minPrecisionBits!);
+  });
+
+  it('the level 3 vector written out in full form reads back to the same polynomials', () => {
+    const v = vectors.find((x) => x.name === 'logn14-sk-top-real')!;
+    const parameterBytes = bytes(v.parameters);
+    const parameters = readParameters(parameterBytes);
+    const seeded = seededAtLevel(parameterBytes, bytes(v.ciphertext), 3);
+    const full = fullForm(parameterBytes, seeded);
+    const a = readCiphertext(seeded, parameters);
+    const b = readCiphertext(full, parameters);
+    expect(b.seeded).toBe(false);
+    expect(full.length).toBe(seeded.length - 32 + (parameters.n * (parameters.qBits[0] + parameters.qBits[1] + parameters.qBits[2] + parameters.qBits[3])) / 8);
+    expect(b.polys[0]).toEqual(a.polys[0]);
+    expect(b.polys[1]).toEqual(a.polys[1]);
   });
 });

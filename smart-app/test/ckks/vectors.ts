@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
-/** The cross-language vectors he-engine wrote into src-test-data (see its vectors/README.md). */
-export const VECTORS_DIR = fileURLToPath(
-  new URL('../../../src-test-data/src/main/resources/vectors/', import.meta.url),
-);
+/**
+ * The cross-language vectors he-engine wrote into src-test-data (see its vectors/README.md).
+ * Resolved from the working directory (vitest runs in smart-app/), since under jsdom
+ * import.meta.url is not a file URL.
+ */
+export const VECTORS_DIR = `${resolve(process.cwd(), '../src-test-data/src/main/resources/vectors')}/`;
 
 export interface Vector {
   name: string;

@@ -1,6 +1,7 @@
 import { BitUnpacker, FormatReader, ObjectType, readHeader } from './format';
 import type { CkksParameters } from './parameters';
-import { HIGH, LOW, sampleUniform, Xof } from './xof';
+import { HIGH, LOW } from './word64';
+import { sampleUniform, Xof } from './xof';
 
 /** An RNS polynomial: one limb of N residues per prime, limbs 0..level. */
 export type RnsPoly = BigUint64Array[];

@@ -20,20 +20,9 @@ export function decrypt(ct: Ciphertext, sk: SecretKey): Plaintext {
   if (ct.polys[0].length !== ct.level + 1 || ct.level > parameters.maxLevel) {
     throw new CkksError('invalid-argument', `ciphertext level ${ct.level} does not fit these parameters`);
   }
-  const n = parameters.n;
   const coefficients: RnsPoly = [];
   for (let l = 0; l <= ct.level; l++) {
-    const q = parameters.qPrimes[l];
-    const s = sk.nttLimbs[l];
-    const m = BigUint64Array.from(ct.polys[ct.degree][l]);
-    for (let d = ct.degree - 1; d >= 0; d--) {
-      const c = ct.polys[d][l];
-      for (let j = 0; j < n; j++) {
-        m[j] = (m[j] * s[j] + c[j]) % q;
-      }
-    }
-    parameters.ntt(l).inverse(m);
-    coefficients.push(m);
+    coefficients.push(parameters.ntt(l).decryptLimb(ct.polys.map((poly) => poly[l]), sk.nttShoup[l]));
   }
   return { level: ct.level, scale: ct.scale, logSlots: ct.logSlots, coefficients };
 }

@@ -1,6 +1,7 @@
 import { CkksError } from './errors';
 import { BitUnpacker, FormatReader, ObjectType, readHeader } from './format';
 import type { CkksParameters } from './parameters';
+import { ShoupTable } from './word64';
 
 /**
  * A ternary secret key held in the browser, kept in the NTT form decryption uses (one limb per
@@ -9,6 +10,8 @@ import type { CkksParameters } from './parameters';
 export class SecretKey {
   /** @internal NTT-form residues of s modulo each Q prime. */
   readonly nttLimbs: BigUint64Array[];
+  /** @internal The same residues with their Shoup companions, for decryption's products. */
+  readonly nttShoup: ShoupTable[];
 
   /** @internal */
   constructor(
@@ -16,11 +19,13 @@ export class SecretKey {
     nttLimbs: BigUint64Array[],
   ) {
     this.nttLimbs = nttLimbs;
+    this.nttShoup = nttLimbs.map((limb, l) => ShoupTable.ofLimb(limb, parameters.qPrimes[l]));
   }
 
   /** Zeroes the key material. */
   wipe(): void {
     for (const limb of this.nttLimbs) limb.fill(0n);
+    for (const table of this.nttShoup) table.wipe();
   }
 
   toString(): string {

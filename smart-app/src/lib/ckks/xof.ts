@@ -1,5 +1,6 @@
 import { shake128 } from '@noble/hashes/sha3.js';
 import { bitLength } from './modular';
+import { HIGH, LOW } from './word64';
 
 /**
  * he-engine's ring.sampling.Xof: SHAKE128 over a 32-byte seed, read as big-endian 64-bit words.
@@ -74,8 +75,3 @@ export function sampleUniform(xof: Xof, primes: readonly bigint[], n: number): B
     return limb;
   });
 }
-
-/** Index of the low and high 32-bit half of a 64-bit word in this platform's byte order. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-export const LOW = LITTLE_ENDIAN ? 0 : 1;
-export const HIGH = LITTLE_ENDIAN ? 1 : 0;

@@ -1,0 +1,126 @@
+/**
+ * What the app needs from the Homocloud FHIR server, as one interface: the SMART client
+ * (fhirClientApi.ts, through fhirclient) implements it, and tests inject fakes.
+ * Operation contracts: notes/common.md ("Contracts between workers"), docs/design.md.
+ */
+
+export const ENCRYPTED_VALUE_URL = 'http://homocloud.org/fhir/StructureDefinition/encrypted-value';
+
+export interface Coding {
+  readonly system?: string;
+  readonly code?: string;
+  readonly display?: string;
+}
+
+export interface PatientSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly birthDate?: string;
+  readonly gender?: string;
+}
+
+export interface SessionInfo {
+  /** Display name of the logged-in user, if the server says who it is. */
+  readonly userName: string | null;
+  /** The user's FHIR reference (fhirUser claim), e.g. "Practitioner/123". */
+  readonly userReference: string | null;
+  /** The patient in context (EHR launch or patient picker), if any. */
+  readonly patient: PatientSummary | null;
+  /** Granted scopes, as the token response lists them. */
+  readonly scopes: readonly string[];
+  readonly serverUrl: string;
+}
+
+/** An Observation with at least one encrypted quantity (the values themselves come separately). */
+export interface EncryptedObservation {
+  readonly id: string;
+  /** effectiveDateTime, or the start of effectivePeriod. */
+  readonly effective?: string;
+  readonly code: Coding;
+  readonly codeText: string;
+}
+
+/** One `value` parameter of GET Observation/ID/$encrypted-value. */
+export interface EncryptedValue {
+  /** "valueQuantity" or "component[i].valueQuantity". */
+  readonly path: string;
+  readonly keySet: string;
+  readonly keySetVersion: number;
+  readonly slot: number;
+  readonly unit?: string;
+  readonly code?: Coding;
+  /** he-engine CiphertextCodec bytes. */
+  readonly ciphertext: Uint8Array;
+}
+
+export interface CohortQuery {
+  readonly code: Coding;
+  /** Inclusive ISO dates (YYYY-MM-DD). */
+  readonly from?: string;
+  readonly to?: string;
+  readonly gender?: 'male' | 'female' | 'other' | 'unknown';
+  readonly minAge?: number;
+  readonly maxAge?: number;
+  readonly groupByMonth: boolean;
+}
+
+export type StatisticName = 'sum' | 'mean' | 'sumOfSquares' | 'variance';
+
+export interface EncryptedStatistic {
+  readonly name: StatisticName;
+  /** Result in slot 0. */
+  readonly ciphertext: Uint8Array;
+  /** e.g. "2020-03" when grouped by month. */
+  readonly group?: string;
+}
+
+export interface EncryptedMeanResult {
+  readonly count: number;
+  readonly keySet: string;
+  readonly keySetVersion: number;
+  readonly statistics: readonly EncryptedStatistic[];
+}
+
+export interface JobProgress {
+  readonly state: 'submitted' | 'running';
+  /** In [0, 1] when the server says. */
+  readonly fraction?: number;
+}
+
+export interface HomocloudApi {
+  session(): Promise<SessionInfo>;
+  encryptedObservations(patientId: string): Promise<EncryptedObservation[]>;
+  encryptedValues(observationId: string): Promise<EncryptedValue[]>;
+  /** Observation codes present on the server, for the cohort picker. */
+  observationCodes(): Promise<Coding[]>;
+  encryptedMean(query: CohortQuery, onProgress?: (progress: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult>;
+}
+
+export type ApiErrorKind =
+  | 'session-expired'
+  | 'forbidden'
+  | 'cohort-too-small'
+  | 'not-found'
+  | 'bad-request'
+  | 'server'
+  | 'network';
+
+/** A failed request, classified for the screen that shows it; the message says what the server said. */
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function codingKey(coding: Coding): string {
+  return `${coding.system ?? ''}|${coding.code ?? ''}`;
+}
+
+export function codingLabel(coding: Coding): string {
+  return coding.display ?? coding.code ?? 'unknown code';
+}

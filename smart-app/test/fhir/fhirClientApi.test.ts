@@ -1,0 +1,167 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { ApiError, ENCRYPTED_VALUE_URL } from '../../src/lib/fhir/api';
+import { FhirClientApi, type FhirRequester } from '../../src/lib/fhir/fhirClientApi';
+
+type Handler = (url: string, init: RequestInit) => { status?: number; body?: unknown; headers?: Record<string, string> } | Error;
+
+/** A fhirclient Client stand-in: answers by URL, records requests, throws errors as fhirclient's HttpError does. */
+function fakeClient(handler: Handler, state: Record<string, unknown> = {}) {
+  const requests: { url: string; method?: string; body?: unknown; headers?: unknown }[] = [];
+  const client: FhirRequester = {
+    async request<T>(options: string | (RequestInit & { url: string; includeResponse?: boolean })): Promise<T> {
+      const o = typeof options === 'string' ? { url: options } : options;
+      requests.push({ url: o.url, method: o.method, body: o.body, headers: o.headers });
+      const answer = handler(o.url, o);
+      if (answer instanceof Error) throw answer;
+      const response = new Response(null, { status: answer.status ?? 200, headers: answer.headers });
+      return { body: answer.body, response } as T;
+    },
+    getPatientId: () => (state.patientId as string) ?? null,
+    getFhirUser: () => (state.fhirUser as string) ?? null,
+    getState: (path?: string) => state[path ?? ''],
+  };
+  return { client, requests };
+}
+
+/** What fhirclient throws for a non-2xx answer: status, and the JSON body appended to the message. */
+function httpError(status: number, body?: unknown): Error {
+  const e = new Error(`${status} Error\nURL: x${body ? `\n\n${JSON.stringify(body, null, 4)}` : ''}`) as Error & { status: number };
+  e.status = status;
+  return e;
+}
+
+const encrypted = { _value: { extension: [{ url: ENCRYPTED_VALUE_URL, extension: [] }] }, unit: 'mg/dL' };
+
+describe('FhirClientApi (the SMART adapter)', () => {
+  it('session: user name from fhirUser, the patient in context, the granted scopes', async () => {
+    const { client } = fakeClient(
+      (url) =>
+        url === 'Practitioner/ada'
+          ? { body: { resourceType: 'Practitioner', name: [{ given: ['Ada'], family: 'Lovelace' }] } }
+          : { body: { resourceType: 'Patient', id: 'p1', name: [{ text: 'Grace Hopper' }], birthDate: '1906-12-09' } },
+      { fhirUser: 'Practitioner/ada', patientId: 'p1', 'tokenResponse.scope': 'openid patient/Observation.rs', serverUrl: 'http://127.0.0.1:8080/fhir' },
+    );
+    const session = await new FhirClientApi(client).session();
+    expect(session).toEqual({
+      userName: 'Ada Lovelace',
+      userReference: 'Practitioner/ada',
+      patient: { id: 'p1', name: 'Grace Hopper', birthDate: '1906-12-09', gender: undefined },
+      scopes: ['openid', 'patient/Observation.rs'],
+      serverUrl: 'http://127.0.0.1:8080/fhir',
+    });
+  });
+
+  it('lists only Observations with an encrypted value (or component), following next links', async () => {
+    const { client, requests } = fakeClient((url) =>
+      url.startsWith('Observation?patient=p1')
+        ? {
+            body: {
+              entry: [
+                { resource: { resourceType: 'Observation', id: 'o1', code: { coding: [{ code: 'a', display: 'A' }] }, effectiveDateTime: '2020-01-01', valueQuantity: encrypted } },
+                { resource: { resourceType: 'Observation', id: 'plain', code: { text: 'B' }, valueQuantity: { value: 1 } } },
+              ],
+              link: [{ relation: 'next', url: 'http://s/fhir?page=2' }],
+            },
+          }
+        : { body: { entry: [{ resource: { resourceType: 'Observation', id: 'o2', code: { text: 'BP' }, effectivePeriod: { start: '2020-02-01' }, component: [{ valueQuantity: encrypted }] } }] } },
+    );
+    const list = await new FhirClientApi(client).encryptedObservations('p1');
+    expect(list.map((o) => [o.id, o.codeText, o.effective])).toEqual([
+      ['o1', 'A', '2020-01-01'],
+      ['o2', 'BP', '2020-02-01'],
+    ]);
+    expect(requests.map((r) => r.url)).toEqual(['Observation?patient=p1&_count=200&_sort=date', 'http://s/fhir?page=2']);
+  });
+
+  it('$encrypted-value: one entry per value parameter, the ciphertext decoded from base64', async () => {
+    const { client, requests } = fakeClient(() => ({
+      body: {
+        resourceType: 'Parameters',
+        parameter: [
+          {
+            name: 'value',
+            part: [
+              { name: 'path', valueString: 'component[1].valueQuantity' },
+              { name: 'keySet', valueString: 'default' },
+              { name: 'keySetVersion', valueInteger: 2 },
+              { name: 'slot', valueInteger: 17 },
+              { name: 'unit', valueString: 'mm[Hg]' },
+              { name: 'code', valueCoding: { system: 'http://loinc.org', code: '8462-4' } },
+              { name: 'ciphertext', valueBase64Binary: 'SENLUw==' },
+            ],
+          },
+        ],
+      },
+    }));
+    const [value] = await new FhirClientApi(client).encryptedValues('o 1');
+    expect(requests[0].url).toBe('Observation/o%201/$encrypted-value');
+    expect(value).toEqual({
+      path: 'component[1].valueQuantity',
+      keySet: 'default',
+      keySetVersion: 2,
+      slot: 17,
+      unit: 'mm[Hg]',
+      code: { system: 'http://loinc.org', code: '8462-4' },
+      ciphertext: new Uint8Array([0x48, 0x43, 0x4b, 0x53]),
+    });
+  });
+
+  it('maps 401, 403 and 422 (with its OperationOutcome) to what the screens show', async () => {
+    const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'cohort of 3 is below the minimum 10' }] };
+    const cases: [Error, string, RegExp][] = [
+      [httpError(401), 'session-expired', /session has expired/],
+      [httpError(403), 'forbidden', /refused this request for the scopes/],
+      [httpError(422, outcome), 'cohort-too-small', /^cohort of 3 is below the minimum 10$/],
+      [httpError(500), 'server', /server failed \(500\)/],
+      [new Error('Failed to fetch'), 'network', /could not be reached/],
+    ];
+    for (const [error, kind, message] of cases) {
+      const api = new FhirClientApi(fakeClient(() => error).client);
+      const failure = await api.encryptedValues('o1').catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ApiError);
+      expect((failure as ApiError).kind).toBe(kind);
+      expect((failure as ApiError).message).toMatch(message);
+    }
+  });
+
+  it('$encrypted-mean: posts the query asynchronously, polls the status URL with progress, reads the result', async () => {
+    const result = {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'count', valueInteger: 42 },
+        { name: 'keySet', valueString: 'default' },
+        { name: 'keySetVersion', valueInteger: 1 },
+        { name: 'statistic', part: [{ name: 'name', valueCode: 'mean' }, { name: 'ciphertext', valueBase64Binary: 'AQI=' }] },
+        { name: 'statistic', part: [{ name: 'name', valueCode: 'mean' }, { name: 'group', valueString: '2020-03' }, { name: 'ciphertext', valueBase64Binary: 'AwQ=' }] },
+      ],
+    };
+    let polls = 0;
+    const { client, requests } = fakeClient((url) => {
+      if (url === 'Observation/$encrypted-mean') return { status: 202, headers: { 'content-location': 'http://s/fhir/$job/1', 'x-progress': 'queued' } };
+      polls++;
+      return polls === 1 ? { status: 202, headers: { 'content-location': 'http://s/fhir/$job/1', 'x-progress': 'running 40%' } } : { status: 200, body: result };
+    });
+    const progress: unknown[] = [];
+    const mean = await new FhirClientApi(client, async () => undefined).encryptedMean(
+      { code: { system: 'http://loinc.org', code: '2339-0' }, from: '2020-01-01', minAge: 40, groupByMonth: true },
+      (p) => progress.push(p),
+    );
+    expect(requests[0]).toMatchObject({ method: 'POST', headers: { prefer: 'respond-async' } });
+    expect(JSON.parse(requests[0].body as string)).toEqual({
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'code', valueCoding: { system: 'http://loinc.org', code: '2339-0' } },
+        { name: 'start', valueDate: '2020-01-01' },
+        { name: 'minAge', valueInteger: 40 },
+        { name: 'groupBy', valueCode: 'month' },
+      ],
+    });
+    expect(progress).toEqual([{ state: 'submitted' }, { state: 'running', fraction: undefined }, { state: 'running', fraction: 0.4 }]);
+    expect(mean.count).toBe(42);
+    expect(mean.statistics).toEqual([
+      { name: 'mean', ciphertext: new Uint8Array([1, 2]), group: undefined },
+      { name: 'mean', ciphertext: new Uint8Array([3, 4]), group: '2020-03' },
+    ]);
+  });
+});
