@@ -9,7 +9,9 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -52,6 +54,7 @@ public final class ObservationEncryptionInterceptor {
   private final String keySetId;
   private final boolean plaintextIngest;
   private final Set<String> strippedElements;
+  private final Map<String, PackingGroup> groups = new ConcurrentHashMap<>();
 
   /**
    * @param keySetId the key set plaintext values are encrypted under (its newest version)
@@ -182,9 +185,7 @@ public final class ObservationEncryptionInterceptor {
     } catch (IllegalArgumentException e) {
       throw new UnprocessableEntityException("encrypted value names a malformed key set: " + e.getMessage());
     }
-    PackingGroup group = index.group(location.groupId()).orElseThrow(() -> new UnprocessableEntityException(
-        "encrypted value names packing group '" + location.groupId() + "', which does not exist: import the "
-            + "ciphertext with $import-ciphertext first"));
+    PackingGroup group = knownGroup(location.groupId());
     if (!group.keySetId().equals(location.keySetId()) || group.keySetVersion() != location.keySetVersion()) {
       throw new UnprocessableEntityException("packing group '" + location.groupId() + "' is under key set '"
           + group.keySetId() + "' version " + group.keySetVersion() + ", not the one the value names");
@@ -193,6 +194,25 @@ public final class ObservationEncryptionInterceptor {
       throw new UnprocessableEntityException("slot " + location.slot() + " is outside packing group '"
           + location.groupId() + "' (slots 0 to " + (group.slotCount() - 1) + ")");
     }
+  }
+
+  /**
+   * The group named by an encrypted value. Cached: a transaction's entries name the same few groups, and
+   * what is checked here (key set, version, slot count) never changes once a group exists.
+   */
+  private PackingGroup knownGroup(String groupId) {
+    PackingGroup cached = groups.get(groupId);
+    if (cached != null) {
+      return cached;
+    }
+    PackingGroup group = index.group(groupId).orElseThrow(() -> new UnprocessableEntityException(
+        "encrypted value names packing group '" + groupId + "', which does not exist: import the "
+            + "ciphertext with $import-ciphertext first"));
+    if (groups.size() > 10_000) {
+      groups.clear();
+    }
+    groups.put(groupId, group);
+    return group;
   }
 
   private KeySetEngine activeEngine() {
