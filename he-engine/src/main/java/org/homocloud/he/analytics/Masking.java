@@ -1,0 +1,71 @@
+package org.homocloud.he.analytics;
+
+import java.util.List;
+import org.homocloud.he.HeException;
+import org.homocloud.he.ckks.Encoder;
+import org.homocloud.he.ckks.Evaluator;
+import org.homocloud.he.rlwe.Ciphertext;
+import org.homocloud.he.rlwe.Plaintext;
+
+/**
+ * Slot masks: multiplies a ciphertext slot-wise by a plaintext vector of weights (0/1 to select,
+ * 1/k to average, +-1/s to normalise), one level, landing on an exact target scale.
+ *
+ * <p>A CKKS mask is not exact: the encoded weights carry rounding errors of about 2^-45 of
+ * their size, so a "0" slot keeps a tiny multiple of the value it held. The analytics layer only
+ * ever releases aggregates over many slots, where these terms (value x 2^-45 each) sit far below
+ * the encryption noise and below the precision at which results are decoded and rounded
+ * ({@code Encoder.decodeRealPublic}); they are not a channel to single values.
+ */
+final class Masking {
+
+  private final Evaluator evaluator;
+  private final Encoder encoder;
+
+  Masking(Evaluator evaluator, Encoder encoder) {
+    this.evaluator = evaluator;
+    this.encoder = encoder;
+  }
+
+  /** The weight vector as a plaintext factor for ct, so that ct * mask rescales to target. */
+  Plaintext mask(Ciphertext ct, double[] weights, double target) {
+    return encoder.encode(weights, null, ct.logSlots(), ct.level(), ExactScales.factorScale(evaluator, ct, target));
+  }
+
+  /** ct * weights, one level lower, at exactly target. */
+  Ciphertext apply(Ciphertext ct, double[] weights, double target) {
+    Ciphertext out = evaluator.mulPlainNew(ct, mask(ct, weights, target));
+    evaluator.rescale(out, out);
+    out.setScale(target);
+    return out;
+  }
+
+  /**
+   * sum_c cts[c] * weights[c] with one rescale for the whole sum (the products are added at
+   * the doubled scale): one level lower than the inputs, which must share a level.
+   */
+  Ciphertext weightedSum(List<Ciphertext> cts, List<double[]> weights, double target) {
+    if (cts.isEmpty() || cts.size() != weights.size()) {
+      throw new HeException("a weighted sum needs one weight vector per ciphertext, and at least one");
+    }
+    Ciphertext sum = null;
+    for (int i = 0; i < cts.size(); i++) {
+      Ciphertext ct = cts.get(i);
+      if (ct.level() != cts.get(0).level()) {
+        throw new HeException("cannot sum masked ciphertexts at different levels (" + ct.level() + " vs "
+            + cts.get(0).level() + "); drop them to one level first");
+      }
+      Ciphertext term = evaluator.mulPlainNew(ct, mask(ct, weights.get(i), target));
+      // Pin the products to one scale: they agree up to the double rounding of the factor scales.
+      term.setScale(target * ExactScales.prime(evaluator, ct.level()));
+      if (sum == null) {
+        sum = term;
+      } else {
+        evaluator.add(sum, term, sum);
+      }
+    }
+    evaluator.rescale(sum, sum);
+    sum.setScale(target);
+    return sum;
+  }
+}
