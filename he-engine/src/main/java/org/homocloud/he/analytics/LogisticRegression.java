@@ -93,7 +93,8 @@ public final class LogisticRegression {
 
   /**
    * Trains for {@code iterations} from zero; {@code progress} hears each finished iteration.
-   * The rows must be at least one level above the bootstrapper's {@code levelsLeft()}.
+   * Rows below the bootstrapper's {@code levelsLeft()} (as gathered from storage) are
+   * bootstrapped once first; rows one level above it save a bootstrap after the first iteration.
    */
   public EncryptedLogisticModel train(List<Ciphertext> signedRows, RowLayout layout, int patients, int iterations,
       IntConsumer progress) {
@@ -106,16 +107,21 @@ public final class LogisticRegression {
       throw new HeException(patients + " rows need " + layout.ciphertextsFor(patients) + " ciphertexts in this layout, "
           + signedRows.size() + " were given");
     }
+    int bootstraps = 0;
     List<Ciphertext> rows = new ArrayList<>();
     for (Ciphertext ct : signedRows) {
       if (ct.logSlots() != layout.logSlots() || ct.logSlots() != bootstrapper.parameters().ckks().logSlots()) {
         throw new HeException("rows must have 2^" + layout.logSlots() + " slots, as the layout and the bootstrapper; "
             + "a ciphertext has 2^" + ct.logSlots());
       }
-      if (ct.level() < top + 1) {
-        throw new HeException("rows must be at level " + (top + 1) + " or above, one is at " + ct.level());
+      // Rows gathered from storage sit low in the chain: refresh them once, they are reused at
+      // every iteration.
+      if (ct.level() < top) {
+        rows.add(bootstrapShrunk(ct));
+        bootstraps++;
+      } else {
+        rows.add(evaluator.dropToLevelNew(ct, Math.min(ct.level(), top + 1)));
       }
-      rows.add(evaluator.dropToLevelNew(ct, top + 1));
     }
     double[] blockStarts = new double[layout.slots()];
     for (int s = 0; s < blockStarts.length; s += layout.blockSize()) {
@@ -129,9 +135,12 @@ public final class LogisticRegression {
       g = g == null ? term : evaluator.addNew(g, term);
     }
     Ciphertext w = sumRows(g, layout);
+    if (w.level() < LEVELS_PER_ITERATION && iterations > 1) {
+      w = bootstrapShrunk(w);
+      bootstraps++;
+    }
     Ciphertext v = w;
     progress.accept(1);
-    int bootstraps = 0;
     for (int t = 2; t <= iterations; t++) {
       Ciphertext next = step(rows, v, t, layout, patients, blockStarts, scale);
       if (t < iterations) {
