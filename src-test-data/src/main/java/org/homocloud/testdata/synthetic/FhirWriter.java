@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Synthetic patients as FHIR R4 JSON: a Patient (gender, birthDate), Observations with LOINC
@@ -70,7 +72,8 @@ public final class FhirWriter {
       for (ObjectNode resource : resources(p)) {
         String path = resource.get("resourceType").asText() + "/" + resource.get("id").asText();
         ObjectNode entry = entries.addObject();
-        entry.put("fullUrl", path);
+        // A stable urn:uuid per resource: same patient, same entry, on every run.
+        entry.put("fullUrl", "urn:uuid:" + UUID.nameUUIDFromBytes(path.getBytes(StandardCharsets.UTF_8)));
         entry.set("resource", resource);
         entry.putObject("request").put("method", "PUT").put("url", path);
       }

@@ -76,6 +76,7 @@ class SyntheticGeneratorTest {
     for (JsonNode entry : bundle.get("entry")) {
       JsonNode resource = entry.get("resource");
       assertThat(entry.at("/request/method").asText()).isEqualTo("PUT");
+      assertThat(entry.get("fullUrl").asText()).startsWith("urn:uuid:");
       assertThat(entry.at("/request/url").asText())
           .isEqualTo(resource.get("resourceType").asText() + "/" + resource.get("id").asText());
       if (resource.get("resourceType").asText().equals("Observation")) {
