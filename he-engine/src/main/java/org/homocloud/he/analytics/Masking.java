@@ -34,10 +34,30 @@ final class Masking {
 
   /** ct * weights, one level lower, at exactly target. */
   Ciphertext apply(Ciphertext ct, double[] weights, double target) {
-    Ciphertext out = evaluator.mulPlainNew(ct, mask(ct, weights, target));
+    Ciphertext out = product(ct, weights, target);
     evaluator.rescale(out, out);
     out.setScale(target);
     return out;
+  }
+
+  /**
+   * ct * weights before the rescale, at target * q_level. A mask with one weight in every slot (a
+   * whole packing group selected) is a constant: no encoding, no plaintext product.
+   */
+  private Ciphertext product(Ciphertext ct, double[] weights, double target) {
+    if (weights.length == 1 << ct.logSlots() && isConstant(weights)) {
+      return evaluator.multiplyByConstantNew(ct, weights[0], ExactScales.factorScale(evaluator, ct, target));
+    }
+    return evaluator.mulPlainNew(ct, mask(ct, weights, target));
+  }
+
+  private static boolean isConstant(double[] weights) {
+    for (double w : weights) {
+      if (w != weights[0]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -55,7 +75,7 @@ final class Masking {
         throw new HeException("cannot sum masked ciphertexts at different levels (" + ct.level() + " vs "
             + cts.get(0).level() + "); drop them to one level first");
       }
-      Ciphertext term = evaluator.mulPlainNew(ct, mask(ct, weights.get(i), target));
+      Ciphertext term = product(ct, weights.get(i), target);
       // Pin the products to one scale: they agree up to the double rounding of the factor scales.
       term.setScale(target * ExactScales.prime(evaluator, ct.level()));
       if (sum == null) {

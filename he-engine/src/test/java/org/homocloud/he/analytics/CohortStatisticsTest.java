@@ -109,6 +109,21 @@ class CohortStatisticsTest {
   }
 
   @Test
+  void wholePackingGroupsSelected_maskIsAConstant_sameResults() {
+    List<SlotRef> refs = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      for (int s = 0; s < plain[c].length; s++) {
+        refs.add(new SlotRef(c, s));
+      }
+    }
+    refs.add(new SlotRef(2, 5));
+    EncryptedStatistics result = statistics.compute(stored, Cohort.of(refs), EnumSet.allOf(Statistic.class));
+    double[] expected = plainStatistics(refs);
+    assertClose("whole groups: sum", expected[0], result.get(Statistic.SUM));
+    assertClose("whole groups: variance", expected[3], result.get(Statistic.VARIANCE));
+  }
+
+  @Test
   void singleValueCohort_sumIsThatValue_othersSlotsDoNotShowThrough() {
     SlotRef only = new SlotRef(1, 77);
     EncryptedStatistics result = statistics.compute(stored, Cohort.of(List.of(only)), EnumSet.of(Statistic.SUM));
