@@ -11,11 +11,13 @@ import org.homocloud.he.rlwe.Plaintext;
  * Slot masks: multiplies a ciphertext slot-wise by a plaintext vector of weights (0/1 to select,
  * 1/k to average, +-1/s to normalise), one level, landing on an exact target scale.
  *
- * <p>A CKKS mask is not exact: the encoded weights carry rounding errors of about 2^-45 of
- * their size, so a "0" slot keeps a tiny multiple of the value it held. The analytics layer only
- * ever releases aggregates over many slots, where these terms (value x 2^-45 each) sit far below
- * the encryption noise and below the precision at which results are decoded and rounded
- * ({@code Encoder.decodeRealPublic}); they are not a channel to single values.
+ * <p>A CKKS mask is not exact: the encoded weights are rounded, so a "0" slot is about 2^-45 of a
+ * "1" at a 50-bit scale, and keeps that multiple of the value it held (about 2^-37 for a value below
+ * 300, below one fresh encryption's noise per slot). The analytics layer only releases
+ * aggregates over a whole cohort, where thousands of such terms with public coefficients add up
+ * with the cohort total and the noise, and the key holder rounds results to the guaranteed precision
+ * before release ({@code Encoder.decodeRealPublic}), far above 2^-37: no single other value is
+ * recoverable. Single-record reads need the exact mask and flood of {@code SlotIsolation} instead.
  */
 final class Masking {
 
