@@ -124,6 +124,17 @@ class CohortStatisticsTest {
   }
 
   @Test
+  void results_surviveTheWireFormat_withTheirNonDefaultScales() {
+    List<SlotRef> refs = randomCohort(9, 0.2);
+    EncryptedStatistics result = statistics.compute(stored, Cohort.of(refs), EnumSet.of(Statistic.MEAN, Statistic.VARIANCE));
+    org.homocloud.he.serialization.CiphertextCodec codec = new org.homocloud.he.serialization.CiphertextCodec(keys.parameters);
+    double[] expected = plainStatistics(refs);
+    assertClose("mean after CiphertextCodec", expected[1], codec.fromBytes(codec.toBytes(result.get(Statistic.MEAN))));
+    assertClose("variance after CiphertextCodec", expected[3],
+        codec.fromBytes(codec.toBytes(result.get(Statistic.VARIANCE))));
+  }
+
+  @Test
   void singleValueCohort_sumIsThatValue_othersSlotsDoNotShowThrough() {
     SlotRef only = new SlotRef(1, 77);
     EncryptedStatistics result = statistics.compute(stored, Cohort.of(List.of(only)), EnumSet.of(Statistic.SUM));
