@@ -183,7 +183,7 @@ class LogisticRegressionTest {
   }
 
   @Test
-  void train_fromScatteredStoredValues_signedRowsByGather_thenThreeIterations() {
+  void train_fromScatteredStoredValuesAndAPlaintextCovariate_signedRowsByGather_thenThreeIterations() {
     Fixture f = fixture();
     int patients = 300;
     int features = 5;
@@ -221,7 +221,15 @@ class LogisticRegressionTest {
       stored.add(f.encryptor.encrypt(f.encoder.encode(values, null, f.ckks.logSlots(), STORAGE_LEVEL,
           f.ckks.defaultScale())));
     }
-    List<Ciphertext> rows = new SignedRows(f.evaluator, f.encoder).build(stored, places, y, centers, scales, f.layout);
+    // The last feature is a plaintext covariate (say age, from Patient): not stored, added as a constant.
+    SlotRef[][] encryptedPlaces = new SlotRef[patients][];
+    double[][] covariates = new double[patients][];
+    for (int p = 0; p < patients; p++) {
+      encryptedPlaces[p] = Arrays.copyOf(places[p], features - 1);
+      covariates[p] = new double[] {raw[p][features - 1]};
+    }
+    List<Ciphertext> rows = new SignedRows(f.evaluator, f.encoder)
+        .build(stored, encryptedPlaces, covariates, y, centers, scales, f.layout);
     assertThat(rows).hasSize(2);
     double[][] signed = LogisticReference.signedRows(normalised, y);
     double[][] expectedRows = f.layout.pack(signed);
