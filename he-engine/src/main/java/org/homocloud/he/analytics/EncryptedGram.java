@@ -58,7 +58,10 @@ public record EncryptedGram(int patients, int columns, int blockSize, int blocks
     double[][] gram = new double[columns][columns];
     gram[0][0] = patients;
     for (int i = 0; i < columns; i++) {
-      for (int j = Math.max(i, i == 0 ? 1 : i); j < columns; j++) {
+      for (int j = i; j < columns; j++) {
+        if (i == 0 && j == 0) {
+          continue;
+        }
         int e = entryIndex(columns, i, j);
         gram[i][j] = decrypted[ciphertextOf(e)][slotOf(e)];
         gram[j][i] = gram[i][j];

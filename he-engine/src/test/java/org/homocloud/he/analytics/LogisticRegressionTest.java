@@ -254,6 +254,18 @@ class LogisticRegressionTest {
   }
 
   @Test
+  void toOriginalUnits_scoresRawValuesAsTheNormalisedModelScoresNormalisedOnes() {
+    double[] b = {0.3, 1.2, -0.5};
+    double[] centers = {130, 27};
+    double[] scales = {30, 8};
+    double[] raw = {150, 31};
+    double normalised = b[0] + b[1] * (raw[0] - 130) / 30 + b[2] * (raw[1] - 27) / 8;
+    double[] original = EncryptedLogisticModel.toOriginalUnits(b, centers, scales);
+    assertThat(original[0] + original[1] * raw[0] + original[2] * raw[1])
+        .isCloseTo(normalised, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
   void nesterovSchedule_followsKim_firstMomentumZero_thenNegative() {
     NesterovSchedule schedule = NesterovSchedule.kim();
     assertThat(schedule.learningRate(1)).isEqualTo(5);
