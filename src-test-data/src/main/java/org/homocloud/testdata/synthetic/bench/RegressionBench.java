@@ -63,6 +63,12 @@ public final class RegressionBench {
   public static void main(String[] args) {
     boolean quick = Arrays.asList(args).contains("--quick");
     boolean skipLinear = Arrays.asList(args).contains("--logistic-only");
+    long heapGb = Runtime.getRuntime().maxMemory() >> 30;
+    if (!quick && heapGb < 16) {
+      System.err.println("regression: the secure logN 16 bootstrapping keys need about 17 GB of heap, this JVM has "
+          + heapGb + " GB; run with -Xmx20g on a machine with that much free memory, or use --quick");
+      System.exit(2);
+    }
     FeatureMatrix raw = FeatureMatrix.raw(new SyntheticGenerator(7).patients(PATIENTS), FEATURES);
     if (!skipLinear) {
       linear(raw);
