@@ -50,7 +50,7 @@ public final class LogisticRegression {
    *     least up to the bootstrapper's {@code levelsLeft()} level
    * @param coefficientBound a bound on |w| and |v| (default 4 for normalised features), used to
    *     keep the bootstrapped message small against q_0 (the sine approximation of EvalMod is
-   *     accurate only near zero)
+   *     accurate only near zero); it also bounds the normalised row values when rows are bootstrapped
    */
   public LogisticRegression(Evaluator evaluator, Encoder encoder, Bootstrapper bootstrapper,
       NesterovSchedule schedule, SigmoidApproximation sigmoid, double coefficientBound) {
