@@ -38,6 +38,21 @@ class LayeringTest {
   }
 
   @Test
+  void analytics_isTheTopLayer_noEngineLayerBelowUsesIt() {
+    noClasses().that().resideInAnyPackage("org.homocloud.he.ring..", "org.homocloud.he.rlwe..",
+            "org.homocloud.he.ckks..", "org.homocloud.he.serialization..")
+        .should().dependOnClassesThat().resideInAPackage("org.homocloud.he.analytics..")
+        .check(ENGINE);
+  }
+
+  @Test
+  void analytics_computesOnCiphertexts_withoutBenchmarksOrTheWireFormat() {
+    noClasses().that().resideInAPackage("org.homocloud.he.analytics..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.homocloud.he.bench..", "org.homocloud.he.serialization..")
+        .check(ENGINE);
+  }
+
+  @Test
   void engine_knowsNothingOfFhirSpringOrHttp() {
     noClasses().that().resideInAPackage("org.homocloud.he..")
         .should().dependOnClassesThat().resideInAnyPackage(
