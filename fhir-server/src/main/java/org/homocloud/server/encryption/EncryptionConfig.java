@@ -11,7 +11,9 @@ import org.homocloud.fhir.ingest.CodeUnitRegistry;
 import org.homocloud.fhir.ingest.EncryptedValueSearchInterceptor;
 import org.homocloud.fhir.ingest.ObservationEncryptionInterceptor;
 import org.homocloud.fhir.keys.KeySetRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.homocloud.fhir.operations.CiphertextImportProvider;
+import org.homocloud.fhir.operations.EncryptedMeanProvider;
 import org.homocloud.fhir.operations.EncryptedValueProvider;
 import org.homocloud.fhir.packing.KeySetEngines;
 import org.homocloud.fhir.packing.PackedValueReader;
@@ -134,6 +136,24 @@ public class EncryptionConfig {
             CiphertextStore ciphertextStore,
             RestfulServer restfulServer) {
         CiphertextImportProvider provider = new CiphertextImportProvider(keySetEngines, packingIndex, ciphertextStore);
+        restfulServer.registerProvider(provider);
+        return provider;
+    }
+
+    @Bean
+    public EncryptedMeanProvider encryptedMeanProvider(
+            DaoRegistry daoRegistry,
+            MatchUrlService matchUrlService,
+            PackingIndex packingIndex,
+            CiphertextStore ciphertextStore,
+            KeySetEngines keySetEngines,
+            EncryptionProperties encryption,
+            RestfulServer restfulServer) {
+        EncryptedMeanProvider provider = new EncryptedMeanProvider(
+                new JpaCohortSearch(daoRegistry, matchUrlService),
+                new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
+                keySetEngines,
+                encryption.minCohortSize());
         restfulServer.registerProvider(provider);
         return provider;
     }

@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code text}, {@code interpretation}, {@code note} (all three by default)
  * @param repackInterval how often parts written at ingest are folded into packed ciphertexts; zero turns
  *     the background repacker off
+ * @param minCohortSize the fewest values an encrypted statistic may cover (422 below it), so that
+ *     aggregate results never single out a record
  */
 @ConfigurationProperties("homocloud.encryption")
 public record EncryptionProperties(
@@ -31,11 +33,15 @@ public record EncryptionProperties(
         @DefaultValue("false") boolean allowInsecureParametersForTesting,
         @DefaultValue("true") boolean plaintextIngest,
         @DefaultValue({"text", "interpretation", "note"}) Set<String> strippedElements,
-        @DefaultValue("10s") Duration repackInterval) {
+        @DefaultValue("10s") Duration repackInterval,
+        @DefaultValue("10") int minCohortSize) {
 
     public EncryptionProperties {
         if (keySetId.isBlank()) {
             throw new IllegalArgumentException("homocloud.encryption.key-set-id must not be blank");
+        }
+        if (minCohortSize < 1) {
+            throw new IllegalArgumentException("homocloud.encryption.min-cohort-size must be at least 1");
         }
         if (repackInterval.isNegative()) {
             throw new IllegalArgumentException("homocloud.encryption.repack-interval must not be negative");

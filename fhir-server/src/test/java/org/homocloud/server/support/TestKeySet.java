@@ -43,11 +43,16 @@ public final class TestKeySet {
         this.version = version;
     }
 
-    /** Generates a key set and registers its public key (and a relinearization key) as the custodian would. */
+    /** Generates a key set and registers its public key, relinearization and rotation keys as the custodian would. */
     public static TestKeySet register(KeySetRegistry registry, String keySetId) {
         KeyGenerator generator = new KeyGenerator(PARAMETERS.rlwe());
         SecretKey sk = generator.generateSecretKey();
-        EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(sk), List.of());
+        // Rotations by powers of two: what rotate-and-sum (the encrypted operations' totals) needs.
+        List<org.homocloud.he.rlwe.GaloisKey> rotations = new java.util.ArrayList<>();
+        for (int k = 1; k < PARAMETERS.n() / 2; k <<= 1) {
+            rotations.add(generator.generateGaloisKey(sk, org.homocloud.he.ckks.Rotations.galoisElement(PARAMETERS.logN(), k)));
+        }
+        EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(sk), rotations);
         KeySetVersion version = registry.register(keySetId,
                 ParametersCodec.toBytes(PARAMETERS),
                 new PublicKeyCodec(PARAMETERS).toBytes(generator.generatePublicKey(sk)),
@@ -68,6 +73,11 @@ public final class TestKeySet {
         org.homocloud.he.rlwe.Ciphertext ct = org.homocloud.he.rlwe.Encryptor.withSecretKey(secretKey).encrypt(
                 encoder.encode(values, null, PARAMETERS.maxLogSlots(), PARAMETERS.maxLevel(), PARAMETERS.defaultScale()));
         return new CiphertextCodec(PARAMETERS).toBytes(ct);
+    }
+
+    /** Decrypts slot 0 of a serialized result (its own scale), as the custodian tool will. */
+    public double decryptResult(byte[] ciphertext) {
+        return decryptSlot(ciphertext, 0);
     }
 
     /** Decrypts one slot of a serialized ciphertext, as the custodian tool will. */

@@ -30,8 +30,19 @@ public final class KeySetEngine {
   private final SlotIsolation isolation;
   private final CiphertextCodec codec;
   private final int storageLevel;
+  private final java.util.function.Supplier<org.homocloud.he.rlwe.EvaluationKeySet> evaluationKeys;
+  private volatile Evaluator analyticsEvaluator;
 
   public KeySetEngine(KeySetVersion version, CkksParameters parameters, PublicKey publicKey) {
+    this(version, parameters, publicKey, () -> {
+      throw new IllegalStateException("no evaluation keys for key set '" + version.keySetId() + "'");
+    });
+  }
+
+  /** @param evaluationKeys loads the version's evaluation keys, once, when analytics first need them */
+  public KeySetEngine(KeySetVersion version, CkksParameters parameters, PublicKey publicKey,
+      java.util.function.Supplier<org.homocloud.he.rlwe.EvaluationKeySet> evaluationKeys) {
+    this.evaluationKeys = evaluationKeys;
     this.version = version;
     this.parameters = parameters;
     this.encoder = new Encoder(parameters);
@@ -78,6 +89,28 @@ public final class KeySetEngine {
   /** {@code a + b}, for ciphertexts whose used slots are disjoint. */
   public Ciphertext add(Ciphertext a, Ciphertext b) {
     return evaluator.addNew(a, b);
+  }
+
+  /** The encoder of these parameters. */
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  /**
+   * An evaluator with the version's evaluation keys (relinearization, rotations), for the encrypted
+   * operations; the keys (hundreds of megabytes at logN 14) are read from the registry on first use.
+   */
+  public Evaluator analyticsEvaluator() {
+    Evaluator local = analyticsEvaluator;
+    if (local == null) {
+      synchronized (this) {
+        if (analyticsEvaluator == null) {
+          analyticsEvaluator = new Evaluator(parameters, evaluationKeys.get());
+        }
+        local = analyticsEvaluator;
+      }
+    }
+    return local;
   }
 
   /** A ciphertext holding only {@code slots} of {@code packed}; see {@link SlotIsolation}. */

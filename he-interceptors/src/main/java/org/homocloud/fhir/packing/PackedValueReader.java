@@ -40,6 +40,34 @@ public final class PackedValueReader {
     }
   }
 
+  /**
+   * The whole group as one ciphertext: its packed ciphertext plus the parts not yet folded in, summed here
+   * without storing the sum (the repacker does that). For the encrypted operations, never for a reader.
+   */
+  public Ciphertext groupCiphertext(KeySetEngine engine, String groupId) {
+    PackingGroup group = index.group(groupId).orElseThrow(() -> new IllegalArgumentException(
+        "no packing group '" + groupId + "'"));
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Ciphertext sum = group.packedBlob() == null ? null : engine.codec().fromBytes(store.get(group.packedBlob()));
+        for (PackingPart part : index.parts(groupId)) {
+          Ciphertext ct = engine.codec().fromBytes(store.get(part.blobId()));
+          sum = sum == null ? ct : engine.add(sum, ct);
+        }
+        if (sum == null) {
+          throw new CiphertextStoreException("group " + groupId, CiphertextStoreException.Reason.MISSING,
+              "the group holds no ciphertext");
+        }
+        return sum;
+      } catch (CiphertextStoreException e) {
+        if (e.reason() != CiphertextStoreException.Reason.MISSING || attempt > 0) {
+          throw e;
+        }
+        group = index.group(groupId).orElseThrow(); // a repacker swapped blobs meanwhile: read the index again
+      }
+    }
+  }
+
   private Ciphertext load(KeySetEngine engine, ValueLocation location) {
     PackingGroup group = index.group(location.groupId()).orElseThrow(() -> new IllegalArgumentException(
         "no packing group '" + location.groupId() + "'"));

@@ -1,0 +1,40 @@
+package org.homocloud.server.encryption;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.List;
+import org.hl7.fhir.r4.model.Observation;
+import org.homocloud.fhir.operations.CohortSearch;
+
+/**
+ * Runs a cohort's Observation search through HAPI's JPA storage, as a system request: the encrypted
+ * operation itself has been authorized, and its minimum cohort size (not record-level rules) is what
+ * protects individual values. Unknown or malformed search parameters are 400s, as in any search.
+ */
+final class JpaCohortSearch implements CohortSearch {
+
+    private final DaoRegistry daoRegistry;
+    private final MatchUrlService matchUrlService;
+
+    JpaCohortSearch(DaoRegistry daoRegistry, MatchUrlService matchUrlService) {
+        this.daoRegistry = daoRegistry;
+        this.matchUrlService = matchUrlService;
+    }
+
+    @Override
+    public List<Observation> search(String query) {
+        SearchParameterMap map;
+        try {
+            map = matchUrlService.translateMatchUrl("Observation?" + query,
+                    daoRegistry.getFhirContext().getResourceDefinition("Observation"));
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("the cohort search is not valid: " + e.getMessage());
+        }
+        IBundleProvider result = daoRegistry.getResourceDao(Observation.class).search(map, new SystemRequestDetails());
+        return result.getAllResources().stream().map(Observation.class::cast).toList();
+    }
+}
