@@ -65,6 +65,66 @@ class SyntheaLoadTest extends ServerTestBase {
         searchesForOnePatient_matchTheirBundle(client, first);
         valuesOfOnePatient_decryptToTheirBundle(client, first, files.get(0));
         storedFilesAndLogs_holdNoLoadedValue(files);
+        encryptedMeans_matchThePlaintextMeansOfTheFiles(client, files);
+    }
+
+    /**
+     * The issue's Synthea questions through {@code $encrypted-mean}, decrypted by the custodian: mean systolic
+     * pressure from blood-pressure panel components, and mean BMI of women born before 1970. The cohort is
+     * limited to Synthea's patients by a chained identifier search (other tests share this server).
+     */
+    private void encryptedMeans_matchThePlaintextMeansOfTheFiles(IGenericClient client, List<Path> files) {
+        double systolicSum = 0;
+        int systolicCount = 0;
+        double bmiSum = 0;
+        int bmiCount = 0;
+        for (Path file : files) {
+            Patient patient = resources(SyntheaBundles.parse(CLIENT_CONTEXT, file), Patient.class).get(0);
+            boolean womanBornBefore1970 = patient.getGender() == org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE
+                    && patient.getBirthDateElement().getValueAsString().compareTo("1970-01-01") < 0;
+            for (SyntheaValues.Value value : SyntheaValues.read(file).values()) {
+                if (value.key().startsWith("39156-5@") && womanBornBefore1970) {
+                    bmiSum += value.value();
+                    bmiCount++;
+                }
+            }
+            for (Observation o : resources(SyntheaBundles.parse(CLIENT_CONTEXT, file), Observation.class)) {
+                for (Observation.ObservationComponentComponent c : o.getComponent()) {
+                    if (hasCoding(c.getCode(), TestResources.SYSTOLIC) && c.hasValueQuantity()) {
+                        systolicSum += c.getValueQuantity().getValue().doubleValue();
+                        systolicCount++;
+                    }
+                }
+            }
+        }
+        String synthea = "&patient.identifier=" + java.net.URLEncoder.encode(SYNTHEA_IDENTIFIER + "|", java.nio.charset.StandardCharsets.UTF_8);
+        checkMean(client, "Observation/$encrypted-mean?code=http://loinc.org%7C" + TestResources.BLOOD_PRESSURE_PANEL + "&component-code=http://loinc.org%7C"
+                + TestResources.SYSTOLIC + synthea, systolicSum / systolicCount, systolicCount, "mean systolic pressure");
+        checkMean(client, "Observation/$encrypted-mean?code=http://loinc.org%7C39156-5&patient.gender=female"
+                + "&patient.birthdate=lt1970-01-01" + synthea, bmiSum / bmiCount, bmiCount, "mean BMI, women born before 1970");
+    }
+
+    private void checkMean(IGenericClient client, String url, double expected, int expectedCount, String what) {
+        // The same cohort as an ordinary search: what a FHIR user would see before asking for the statistic.
+        assertThat(count(client, url.replace("Observation/$encrypted-mean?", "Observation?"))).as(what + " search")
+                .isEqualTo(expectedCount);
+        org.hl7.fhir.r4.model.Parameters result = client.fetchResourceFromUrl(org.hl7.fhir.r4.model.Parameters.class,
+                baseUrl() + "/" + url);
+        int count = ((org.hl7.fhir.r4.model.IntegerType) result.getParameter("count").getValue()).getValue();
+        org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent statistic = result.getParameter().stream()
+                .filter(p -> p.getName().equals("statistic")).findFirst().orElseThrow();
+        byte[] ciphertext = ((org.hl7.fhir.r4.model.Base64BinaryType) statistic.getPart().stream()
+                .filter(p -> p.getName().equals("ciphertext")).findFirst().orElseThrow().getValue()).getValue();
+        double decrypted = testKeySet.decryptResult(ciphertext);
+        double relative = Math.abs(decrypted - expected) / Math.abs(expected);
+        System.out.printf("Synthea $encrypted-mean, %s: %d values, plaintext %.9f, decrypted %.9f, relative error %.2e%n",
+                what, count, expected, decrypted, relative);
+        assertThat(count).as(what + " count").isEqualTo(expectedCount);
+        assertThat(relative).as(what).isLessThan(1e-6);
+    }
+
+    private static boolean hasCoding(org.hl7.fhir.r4.model.CodeableConcept concept, String code) {
+        return concept.getCoding().stream().anyMatch(c -> code.equals(c.getCode()));
     }
 
     /** The custodian's view: every encrypted value of one patient, read as that patient's reader, decrypted. */
