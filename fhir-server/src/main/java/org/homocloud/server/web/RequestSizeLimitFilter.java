@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -23,21 +24,33 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>HAPI reads the whole body into memory before parsing it, so an unbounded body is a memory attack.
  * A declared {@code Content-Length} is checked before anything is read; a chunked body is read up to one
- * byte past the limit and, if it fits, handed on from memory.
+ * byte past the limit and, if it fits, handed on from memory. Operations that stream their body themselves and
+ * bound it by their own checks ({@code $upload-key-set}: evaluation keys reach gigabytes) pass unlimited.
  */
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
     private final FhirContext fhirContext;
+    private final Set<String> streamingOperations;
 
     public RequestSizeLimitFilter(long maxBytes, FhirContext fhirContext) {
+        this(maxBytes, fhirContext, Set.of());
+    }
+
+    /** {@code streamingOperations}: names of server-level operations ({@code $upload-key-set}) exempt from the limit. */
+    public RequestSizeLimitFilter(long maxBytes, FhirContext fhirContext, Set<String> streamingOperations) {
         this.maxBytes = maxBytes;
         this.fhirContext = fhirContext;
+        this.streamingOperations = Set.copyOf(streamingOperations);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (isStreamingOperation(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             refuse(response, declared + " bytes declared");
@@ -53,6 +66,12 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
+    }
+
+    private boolean isStreamingOperation(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        int slash = path.lastIndexOf('/');
+        return slash >= 0 && streamingOperations.contains(path.substring(slash + 1));
     }
 
     private static boolean hasBody(HttpServletRequest request) {

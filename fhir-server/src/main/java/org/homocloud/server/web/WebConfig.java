@@ -1,6 +1,7 @@
 package org.homocloud.server.web;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.util.Set;
 import org.homocloud.server.fhir.FhirServerProperties;
 import org.homocloud.server.fhir.RestfulServerConfig;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -17,7 +18,7 @@ public class WebConfig implements WebMvcConfigurer {
     public FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(
             FhirServerProperties properties, FhirContext fhirContext) {
         FilterRegistrationBean<RequestSizeLimitFilter> registration = new FilterRegistrationBean<>(
-                new RequestSizeLimitFilter(properties.maxRequestBytes(), fhirContext));
+                new RequestSizeLimitFilter(properties.maxRequestBytes(), fhirContext, Set.of("$upload-key-set")));
         registration.addUrlPatterns(RestfulServerConfig.FHIR_PATH + "/*");
         return registration;
     }

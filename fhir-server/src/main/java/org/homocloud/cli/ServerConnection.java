@@ -1,0 +1,190 @@
+package org.homocloud.cli;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.util.OperationOutcomeUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+import org.homocloud.cli.CliException.ExitCode;
+
+/**
+ * Every HTTP exchange of the command line with a Homocloud server: FHIR interactions through HAPI's generic
+ * client, raw byte streams (key-set uploads, ciphertext imports) through {@link java.net.http.HttpClient}.
+ * Keeping them in one class leaves one place to add authentication (SMART Backend Services bearer tokens)
+ * and one place that turns failures into {@link CliException}s: unreachable server, or an error status with
+ * the OperationOutcome's diagnostics.
+ */
+public final class ServerConnection {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Transactions of a large patient take minutes to commit on a small machine. */
+    private static final int SOCKET_TIMEOUT_MILLIS = 30 * 60 * 1000;
+
+    private final String baseUrl;
+    private final FhirContext fhirContext;
+    private final IGenericClient client;
+    private final HttpClient http;
+
+    /** A connection to the FHIR base {@code baseUrl}, e.g. {@code http://127.0.0.1:8080/fhir}. */
+    public ServerConnection(String baseUrl, FhirContext fhirContext) {
+        URI uri;
+        try {
+            uri = URI.create(baseUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.FAILED, "bad --server URL '" + baseUrl + "': " + e.getMessage());
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new CliException(ExitCode.FAILED, "bad --server URL '" + baseUrl + "': expected http:// or https://");
+        }
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.fhirContext = fhirContext;
+        fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        fhirContext.getRestfulClientFactory().setSocketTimeout(SOCKET_TIMEOUT_MILLIS);
+        fhirContext.getRestfulClientFactory().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        this.client = fhirContext.newRestfulGenericClient(this.baseUrl);
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Posts a transaction (or batch) Bundle and returns the server's response Bundle. */
+    public Bundle transaction(Bundle bundle) {
+        return fhir("transaction", () -> client.transaction().withBundle(bundle).execute());
+    }
+
+    /** {@code GET [base]/Observation/ID/$encrypted-value}: the encrypted values of one Observation. */
+    public Parameters encryptedValues(String observationId) {
+        return fhir("Observation/" + observationId + "/$encrypted-value", () -> client.operation()
+                .onInstance(new IdType("Observation", observationId))
+                .named("$encrypted-value")
+                .withNoParameters(Parameters.class)
+                .useHttpGet()
+                .execute());
+    }
+
+    /** {@code GET [base]/$key-set?keySet=ID}: the registered versions of a key set. */
+    public Parameters keySet(String keySetId) {
+        return fhir("$key-set", () -> client.operation()
+                .onServer()
+                .named("$key-set")
+                .withParameter(Parameters.class, "keySet", new StringType(keySetId))
+                .useHttpGet()
+                .execute());
+    }
+
+    /** {@code POST [base]/$upload-key-set?keySet=ID}, streaming {@code container} (a key-set upload file). */
+    public Parameters uploadKeySet(String keySetId, Path container) {
+        HttpRequest.BodyPublisher body;
+        try {
+            body = HttpRequest.BodyPublishers.ofFile(container);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILED, "cannot read " + container + ": " + e.getMessage(), e);
+        }
+        return postBytes("$upload-key-set?keySet=" + encode(keySetId), body);
+    }
+
+    /**
+     * {@code POST [base]/$import-ciphertext?keySet=ID&keySetVersion=N&count=K} with one serialized ciphertext
+     * holding {@code count} values in slots 0..count-1; the answer names the packing group.
+     */
+    public Parameters importCiphertext(String keySetId, int keySetVersion, int count, byte[] ciphertext) {
+        return postBytes("$import-ciphertext?keySet=" + encode(keySetId) + "&keySetVersion=" + keySetVersion
+                + "&count=" + count, HttpRequest.BodyPublishers.ofByteArray(ciphertext));
+    }
+
+    private Parameters postBytes(String relative, HttpRequest.BodyPublisher body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + relative))
+                .header("Content-Type", "application/octet-stream")
+                .header("Accept", Constants.CT_FHIR_JSON_NEW)
+                .POST(body)
+                .build();
+        String operation = relative.substring(0, relative.indexOf('?'));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable(e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.SERVER_UNREACHABLE, operation + " at " + baseUrl + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, operation + " interrupted", e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new CliException(ExitCode.SERVER_REFUSED, operation + ": server answered " + response.statusCode()
+                    + ": " + diagnosticsOf(response.body()));
+        }
+        try {
+            return fhirContext.newJsonParser().parseResource(Parameters.class, response.body());
+        } catch (RuntimeException e) {
+            throw new CliException(ExitCode.SERVER_REFUSED, operation + ": the server's answer is not a Parameters resource: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private <T> T fhir(String operation, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (FhirClientConnectionException e) {
+            throw unreachable(e);
+        } catch (BaseServerResponseException e) {
+            IBaseOperationOutcome outcome = e.getOperationOutcome();
+            String diagnostics = outcome == null ? null : OperationOutcomeUtil.getFirstIssueDiagnostics(fhirContext, outcome);
+            throw new CliException(ExitCode.SERVER_REFUSED, operation + ": server answered " + e.getStatusCode() + ": "
+                    + (diagnostics == null ? e.getMessage() : diagnostics), e);
+        } catch (UncheckedIOException e) {
+            throw new CliException(ExitCode.SERVER_UNREACHABLE, operation + " at " + baseUrl + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private CliException unreachable(Exception e) {
+        return new CliException(ExitCode.SERVER_UNREACHABLE, "cannot reach the server at " + baseUrl
+                + " (" + rootMessage(e) + "); is it running? (./homocloud serve, or --server URL)", e);
+    }
+
+    private String diagnosticsOf(String body) {
+        try {
+            OperationOutcome outcome = fhirContext.newJsonParser().parseResource(OperationOutcome.class, body);
+            String diagnostics = OperationOutcomeUtil.getFirstIssueDiagnostics(fhirContext, outcome);
+            return diagnostics == null ? body : diagnostics;
+        } catch (RuntimeException notFhir) {
+            return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,81 @@
+package org.homocloud.cli.keys;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.homocloud.fhir.keys.upload.KeySetUploadFormat;
+import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ckks.Rotations;
+import org.homocloud.he.rlwe.EvaluationKeySet;
+import org.homocloud.he.rlwe.GaloisKey;
+import org.homocloud.he.rlwe.KeyGenerator;
+import org.homocloud.he.rlwe.SecretKey;
+import org.homocloud.he.serialization.EvaluationKeySetCodec;
+import org.homocloud.he.serialization.ParametersCodec;
+import org.homocloud.he.serialization.PublicKeyCodec;
+
+/**
+ * A key set's public material, derived from the secret key and written as one key-set upload file (see
+ * {@link KeySetUploadFormat}): the public key, the relinearization key, and Galois keys for rotations by every
+ * power of two in both directions and for conjugation (what the encrypted operations need).
+ *
+ * <p>Evaluation keys carry fresh randomness, so deriving them twice gives two different, equally valid sets.
+ * The set is held whole while it is written (about 80 MB at logN 14; gigabytes at logN 16).
+ */
+public final class PublicMaterial {
+
+    /** Where {@code keys create} puts the public material of key file {@code keyFile}: beside it, {@code .keyset}. */
+    public static Path fileFor(Path keyFile) {
+        return keyFile.resolveSibling(keyFile.getFileName() + ".keyset");
+    }
+
+    /** Galois elements of rotations by +-2^i (i = 0 .. logN-2) and of conjugation, ascending and distinct. */
+    public static List<Long> galoisElements(CkksParameters parameters) {
+        TreeSet<Long> elements = new TreeSet<>();
+        for (int i = 0; i <= parameters.logN() - 2; i++) {
+            elements.add(Rotations.galoisElement(parameters.logN(), 1 << i));
+            elements.add(Rotations.galoisElement(parameters.logN(), -(1 << i)));
+        }
+        elements.add(Rotations.conjugationElement(parameters.logN()));
+        return new ArrayList<>(elements);
+    }
+
+    /** What {@link #write} produced. */
+    public record Written(Path file, long bytes, int galoisKeys) {
+    }
+
+    private PublicMaterial() {
+    }
+
+    /**
+     * Derives the public material of {@code secretKey} and writes it to {@code file} (through a temporary file
+     * beside it, moved into place when complete, so a half-written file never looks like an upload).
+     */
+    public static Written write(Path file, CkksParameters parameters, SecretKey secretKey) throws IOException {
+        KeyGenerator generator = new KeyGenerator(parameters.rlwe());
+        List<GaloisKey> galoisKeys = new ArrayList<>();
+        for (long element : galoisElements(parameters)) {
+            galoisKeys.add(generator.generateGaloisKey(secretKey, element));
+        }
+        EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(secretKey), galoisKeys);
+        byte[] publicKey = new PublicKeyCodec(parameters).toBytes(generator.generatePublicKey(secretKey));
+        Path absolute = file.toAbsolutePath();
+        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                KeySetUploadFormat.writeHead(out, ParametersCodec.toBytes(parameters), publicKey);
+                new EvaluationKeySetCodec(parameters).write(evaluationKeys, out);
+            }
+            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return new Written(file, Files.size(file), galoisKeys.size());
+    }
+}

@@ -1,0 +1,112 @@
+package org.homocloud.cli.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.homocloud.cli.CliException;
+import org.homocloud.cli.CliException.ExitCode;
+import org.homocloud.cli.ServerConnection;
+import org.homocloud.cli.keys.CustodianKeys;
+import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ckks.Encoder;
+import org.homocloud.he.rlwe.Ciphertext;
+import org.homocloud.he.rlwe.Encryptor;
+import org.homocloud.he.serialization.CiphertextCodec;
+
+/**
+ * Encrypts the Observation values of Bundles on the custodian's side before they are posted: every
+ * {@code valueQuantity.value} and {@code component[].valueQuantity.value} across all the Bundles is packed, in
+ * order, into ciphertexts of one value per slot (full slots, level min(maxLevel, 3), the default scale),
+ * encrypted with the secret key (seeded form: half the size of a public-key ciphertext), imported with
+ * {@code $import-ciphertext}, and each decimal replaced by the encrypted-value extension naming its packing
+ * group and slot. Narrative text, which would restate values, is removed; code, unit and system stay.
+ */
+public final class ClientSideEncryption {
+
+    /** The level stored values sit at (the contract): deep enough for a sum of squares, small on disk. */
+    public static final int STORAGE_LEVEL = 3;
+
+    /** Larger magnitudes lose precision at the default scale; the server's ingest refuses them too. */
+    public static final double MAX_MAGNITUDE = 1e12;
+
+    private final CustodianKeys keys;
+    private final CkksParameters parameters;
+    private final int keySetVersion;
+    private final ServerConnection connection;
+
+    /** What one run encrypted. */
+    public record Result(int values, int ciphertexts, long ciphertextBytes) {
+    }
+
+    /**
+     * @param parameters the registered key-set version's parameters (their fingerprint is the key file's)
+     * @param keySetVersion the registered version the ciphertexts are imported under
+     */
+    public ClientSideEncryption(CustodianKeys keys, CkksParameters parameters, int keySetVersion, ServerConnection connection) {
+        this.keys = keys;
+        this.parameters = parameters;
+        this.keySetVersion = keySetVersion;
+        this.connection = connection;
+    }
+
+    /** Rewrites {@code bundles} in place, importing their values' ciphertexts on the way. */
+    public Result encrypt(List<Bundle> bundles) {
+        List<Quantity> quantities = new ArrayList<>();
+        for (Bundle bundle : bundles) {
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.getResource() instanceof Observation observation) {
+                    collect(observation, quantities);
+                    observation.setText(null);
+                }
+            }
+        }
+        int slots = 1 << parameters.maxLogSlots();
+        int level = Math.min(parameters.maxLevel(), STORAGE_LEVEL);
+        Encoder encoder = new Encoder(parameters);
+        Encryptor encryptor = Encryptor.withSecretKey(keys.secretKey());
+        CiphertextCodec codec = new CiphertextCodec(parameters);
+        int ciphertexts = 0;
+        long bytes = 0;
+        for (int start = 0; start < quantities.size(); start += slots) {
+            List<Quantity> group = quantities.subList(start, Math.min(start + slots, quantities.size()));
+            double[] values = new double[group.size()];
+            for (int slot = 0; slot < values.length; slot++) {
+                values[slot] = checked(group.get(slot));
+            }
+            Ciphertext ciphertext = encryptor.encrypt(
+                    encoder.encode(values, null, parameters.maxLogSlots(), level, parameters.defaultScale()));
+            byte[] serialized = codec.toBytes(ciphertext);
+            String groupId = connection.importCiphertext(keys.keySetId(), keySetVersion, values.length, serialized)
+                    .getParameter("group").getValue().primitiveValue();
+            for (int slot = 0; slot < values.length; slot++) {
+                group.get(slot).setValueElement(
+                        EncryptedValueExtension.encryptedDecimal(keys.keySetId(), keySetVersion, groupId, slot));
+            }
+            ciphertexts++;
+            bytes += serialized.length;
+        }
+        return new Result(quantities.size(), ciphertexts, bytes);
+    }
+
+    private static void collect(Observation observation, List<Quantity> quantities) {
+        if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
+            quantities.add(observation.getValueQuantity());
+        }
+        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            if (component.hasValueQuantity() && component.getValueQuantity().hasValue()) {
+                quantities.add(component.getValueQuantity());
+            }
+        }
+    }
+
+    private static double checked(Quantity quantity) {
+        double value = quantity.getValue().doubleValue();
+        if (!Double.isFinite(value) || Math.abs(value) > MAX_MAGNITUDE) {
+            throw new CliException(ExitCode.FAILED, "value " + quantity.getValue().toPlainString()
+                    + " cannot be encrypted: magnitudes above " + MAX_MAGNITUDE + " lose precision at these parameters");
+        }
+        return value;
+    }
+}
