@@ -29,10 +29,10 @@ public final class HomocloudCli {
         commandLine.setErr(new java.io.PrintWriter(environment.err(), true));
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliException failure) {
-                environment.err().println("homocloud " + line.getCommandName() + ": " + failure.getMessage());
+                environment.err().println(line.getCommandSpec().qualifiedName() + ": " + failure.getMessage());
                 return failure.exitCode().code();
             }
-            environment.err().println("homocloud " + line.getCommandName() + ": unexpected error: " + e);
+            environment.err().println(line.getCommandSpec().qualifiedName() + ": unexpected error: " + e);
             e.printStackTrace(environment.err());
             return CliException.ExitCode.FAILED.code();
         });
