@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 public final class HomocloudCli {
 
     public static void main(String[] args) {
+        // The server's logging setup writes INFO to stdout, which must carry results alone.
+        System.setProperty("logback.configurationFile", "org/homocloud/cli/logback-cli.xml");
         System.exit(run(CliEnvironment.system(), args));
     }
 

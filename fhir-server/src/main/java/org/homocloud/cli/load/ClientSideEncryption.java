@@ -34,7 +34,22 @@ public final class ClientSideEncryption {
     private final CustodianKeys keys;
     private final CkksParameters parameters;
     private final int keySetVersion;
-    private final ServerConnection connection;
+    private final CiphertextImporter importer;
+
+    /** Where packed ciphertexts go; {@code $import-ciphertext} on the server, a fake in unit tests. */
+    @FunctionalInterface
+    public interface CiphertextImporter {
+
+        /** Stores {@code ciphertext} holding {@code count} values in slots 0..count-1, returns its packing group id. */
+        String importCiphertext(String keySetId, int keySetVersion, int count, byte[] ciphertext);
+
+        /** The server's {@code $import-ciphertext}. */
+        static CiphertextImporter of(ServerConnection connection) {
+            return (keySetId, keySetVersion, count, ciphertext) -> connection
+                    .importCiphertext(keySetId, keySetVersion, count, ciphertext)
+                    .getParameter("group").getValue().primitiveValue();
+        }
+    }
 
     /** What one run encrypted. */
     public record Result(int values, int ciphertexts, long ciphertextBytes) {
@@ -44,11 +59,11 @@ public final class ClientSideEncryption {
      * @param parameters the registered key-set version's parameters (their fingerprint is the key file's)
      * @param keySetVersion the registered version the ciphertexts are imported under
      */
-    public ClientSideEncryption(CustodianKeys keys, CkksParameters parameters, int keySetVersion, ServerConnection connection) {
+    public ClientSideEncryption(CustodianKeys keys, CkksParameters parameters, int keySetVersion, CiphertextImporter importer) {
         this.keys = keys;
         this.parameters = parameters;
         this.keySetVersion = keySetVersion;
-        this.connection = connection;
+        this.importer = importer;
     }
 
     /** Rewrites {@code bundles} in place, importing their values' ciphertexts on the way. */
@@ -78,8 +93,10 @@ public final class ClientSideEncryption {
             Ciphertext ciphertext = encryptor.encrypt(
                     encoder.encode(values, null, parameters.maxLogSlots(), level, parameters.defaultScale()));
             byte[] serialized = codec.toBytes(ciphertext);
-            String groupId = connection.importCiphertext(keys.keySetId(), keySetVersion, values.length, serialized)
-                    .getParameter("group").getValue().primitiveValue();
+            String groupId = importer.importCiphertext(keys.keySetId(), keySetVersion, values.length, serialized);
+            if (groupId == null || groupId.isBlank()) {
+                throw new CliException(ExitCode.SERVER_REFUSED, "$import-ciphertext answered no packing group");
+            }
             for (int slot = 0; slot < values.length; slot++) {
                 group.get(slot).setValueElement(
                         EncryptedValueExtension.encryptedDecimal(keys.keySetId(), keySetVersion, groupId, slot));

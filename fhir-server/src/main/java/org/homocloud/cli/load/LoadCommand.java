@@ -69,7 +69,8 @@ public final class LoadCommand implements Callable<Integer> {
             RegisteredKeySet registered = RegisteredKeySet.active(connection, keys.keySetId(), keys.parameters());
             long encryptStart = System.nanoTime();
             ClientSideEncryption.Result encrypted =
-                    new ClientSideEncryption(keys, registered.parameters(), registered.version(), connection).encrypt(bundles);
+                    new ClientSideEncryption(keys, registered.parameters(), registered.version(),
+                            ClientSideEncryption.CiphertextImporter.of(connection)).encrypt(bundles);
             double encryptSeconds = (System.nanoTime() - encryptStart) / 1e9;
             output.progress(String.format("encrypted %d values client-side into %d ciphertexts (%d bytes, %.1f bytes per value)"
                     + " under key set '%s' version %d in %.1f s", encrypted.values(), encrypted.ciphertexts(),
@@ -92,6 +93,7 @@ public final class LoadCommand implements Callable<Integer> {
                         + i + " committed): " + e.getMessage(), e);
             }
             resources += bundle.getEntry().size();
+            output.progress("transaction " + (i + 1) + " of " + bundles.size() + ": " + bundle.getEntry().size() + " resources");
             observations += (int) bundle.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
