@@ -9,6 +9,10 @@ import org.homocloud.cli.CliException;
 import org.homocloud.cli.CliException.ExitCode;
 import org.homocloud.cli.ServerConnection;
 import org.homocloud.cli.keys.CustodianKeys;
+import org.homocloud.fhir.ingest.EncryptedValueExtension;
+import org.homocloud.fhir.packing.KeySetEngine;
+import org.homocloud.fhir.packing.StorageLevel;
+import org.homocloud.fhir.packing.ValueLocation;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.Encoder;
 import org.homocloud.he.rlwe.Ciphertext;
@@ -18,18 +22,15 @@ import org.homocloud.he.serialization.CiphertextCodec;
 /**
  * Encrypts the Observation values of Bundles on the custodian's side before they are posted: every
  * {@code valueQuantity.value} and {@code component[].valueQuantity.value} across all the Bundles is packed, in
- * order, into ciphertexts of one value per slot (full slots, level min(maxLevel, 3), the default scale),
+ * order, into ciphertexts of one value per slot (full slots, the server's storage level, the default scale),
  * encrypted with the secret key (seeded form: half the size of a public-key ciphertext), imported with
  * {@code $import-ciphertext}, and each decimal replaced by the encrypted-value extension naming its packing
  * group and slot. Narrative text, which would restate values, is removed; code, unit and system stay.
  */
 public final class ClientSideEncryption {
 
-    /** The level stored values sit at (the contract): deep enough for a sum of squares, small on disk. */
-    public static final int STORAGE_LEVEL = 3;
-
-    /** Larger magnitudes lose precision at the default scale; the server's ingest refuses them too. */
-    public static final double MAX_MAGNITUDE = 1e12;
+    /** The server's bound on stored magnitudes (its ingest refuses larger values too). */
+    public static final double MAX_MAGNITUDE = KeySetEngine.MAX_MAGNITUDE;
 
     private final CustodianKeys keys;
     private final CkksParameters parameters;
@@ -78,7 +79,7 @@ public final class ClientSideEncryption {
             }
         }
         int slots = 1 << parameters.maxLogSlots();
-        int level = Math.min(parameters.maxLevel(), STORAGE_LEVEL);
+        int level = storageLevel(parameters);
         Encoder encoder = new Encoder(parameters);
         Encryptor encryptor = Encryptor.withSecretKey(keys.secretKey());
         CiphertextCodec codec = new CiphertextCodec(parameters);
@@ -98,13 +99,20 @@ public final class ClientSideEncryption {
                 throw new CliException(ExitCode.SERVER_REFUSED, "$import-ciphertext answered no packing group");
             }
             for (int slot = 0; slot < values.length; slot++) {
-                group.get(slot).setValueElement(
-                        EncryptedValueExtension.encryptedDecimal(keys.keySetId(), keySetVersion, groupId, slot));
+                EncryptedValueExtension.replaceValue(group.get(slot), new ValueLocation(keys.keySetId(), keySetVersion, groupId, slot));
             }
             ciphertexts++;
             bytes += serialized.length;
         }
         return new Result(quantities.size(), ciphertexts, bytes);
+    }
+
+    /**
+     * The level the server stores values at ({@link StorageLevel}: the lowest from which it can still cut one
+     * record's slots out of a packed ciphertext); encrypting right there makes the smallest upload.
+     */
+    public static int storageLevel(CkksParameters parameters) {
+        return StorageLevel.of(parameters, MAX_MAGNITUDE);
     }
 
     private static void collect(Observation observation, List<Quantity> quantities) {

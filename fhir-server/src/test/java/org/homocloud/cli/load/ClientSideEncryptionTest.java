@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.homocloud.cli.keys.CustodianKeys;
+import org.homocloud.fhir.ingest.EncryptedValueExtension;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.CkksPresets;
 import org.homocloud.he.ckks.Encoder;
@@ -72,7 +73,7 @@ class ClientSideEncryptionTest {
         Map<String, double[]> decrypted = new HashMap<>();
         imported.forEach((group, ct) -> {
             Ciphertext ciphertext = codec.fromBytes(ct.ciphertext());
-            assertThat(ciphertext.level()).isEqualTo(Math.min(PARAMETERS.maxLevel(), ClientSideEncryption.STORAGE_LEVEL));
+            assertThat(ciphertext.level()).isEqualTo(ClientSideEncryption.storageLevel(PARAMETERS));
             decrypted.put(group, encoder.decodeReal(decryptor.decrypt(ciphertext)));
         });
         double[] expected = source.stream().mapToDouble(Double::doubleValue).toArray();

@@ -1,0 +1,149 @@
+package org.homocloud.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.homocloud.he.ckks.PrecisionStats;
+import org.homocloud.server.support.ServerTestBase;
+import org.homocloud.server.synthea.SyntheaBundles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The custodian's round trip through a running server: {@code keys create --upload}, {@code load --encrypt} of
+ * Synthea Bundles (values encrypted here, imported with $import-ciphertext), then {@code decrypt Observation/ID}
+ * of every stored Observation, compared with the source Bundles' values.
+ */
+class EncryptedLoadCliTest extends ServerTestBase {
+
+    /** INSECURE, for tests: the test server allows insecure parameters. */
+    private static final String TEST_PRESET = "insecureForTestingLogN10";
+    private static final String PASSPHRASE = "correct horse battery staple";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadEncrypt_thenDecrypt_givesBackTheSourceValues() {
+        String keySetId = "cli-enc-" + UUID.randomUUID().toString().substring(0, 8);
+        Path key = dir.resolve("team.key");
+        CliRun created = CliRun.of(PASSPHRASE, "keys", "create", "--key", key.toString(), "--key-set", keySetId,
+                "--preset", TEST_PRESET, "--server", baseUrl(), "--upload");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        List<Path> files = SyntheaBundles.files().stream().sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(2).toList();
+
+        CliRun loaded = CliRun.of(PASSPHRASE, "load", "--encrypt", "--key", key.toString(), "--server", baseUrl(), "--json",
+                files.get(0).toString(), files.get(1).toString());
+
+        assertThat(loaded.exitCode()).as(loaded.err()).isZero();
+        JsonNode load = loaded.json();
+        int sourceValues = 0;
+        List<Double> expected = new ArrayList<>();
+        List<Double> actual = new ArrayList<>();
+        for (Path file : files) {
+            Bundle source = SyntheaBundles.parse(CLIENT_CONTEXT, file);
+            Map<String, List<Double>> sourceByKey = valuesByKey(source.getEntry().stream()
+                    .filter(e -> e.getResource() instanceof Observation).map(e -> (Observation) e.getResource()).toList());
+            sourceValues += sourceByKey.values().stream().mapToInt(List::size).sum();
+            List<Observation> stored = storedObservations(source);
+            List<String> references = stored.stream().map(o -> "Observation/" + o.getIdElement().getIdPart()).toList();
+            List<String> args = new ArrayList<>(List.of("decrypt", "--key", key.toString(), "--server", baseUrl(), "--json"));
+            args.addAll(references);
+            CliRun decrypted = CliRun.of(PASSPHRASE, args.toArray(String[]::new));
+            assertThat(decrypted.exitCode()).as(decrypted.err()).isZero();
+            Map<String, List<Double>> decryptedByKey = new HashMap<>();
+            Map<String, Observation> byReference = new HashMap<>();
+            stored.forEach(o -> byReference.put("Observation/" + o.getIdElement().getIdPart(), o));
+            for (JsonNode row : decrypted.json()) {
+                Observation observation = byReference.get(row.get("observation").asText());
+                assertThat(row.get("keySet").asText()).isEqualTo(keySetId);
+                decryptedByKey.computeIfAbsent(key(observation, row.get("path").asText()), k -> new ArrayList<>())
+                        .add(row.get("value").asDouble());
+            }
+            assertThat(decryptedByKey.keySet()).isEqualTo(sourceByKey.keySet());
+            for (Map.Entry<String, List<Double>> entry : sourceByKey.entrySet()) {
+                List<Double> want = entry.getValue().stream().sorted().toList();
+                List<Double> got = decryptedByKey.get(entry.getKey()).stream().sorted().toList();
+                assertThat(got).hasSameSizeAs(want);
+                expected.addAll(want);
+                actual.addAll(got);
+            }
+        }
+        assertThat(load.get("encryptedValues").asInt()).isEqualTo(sourceValues);
+        PrecisionStats precision = PrecisionStats.of(expected.stream().mapToDouble(Double::doubleValue).toArray(),
+                actual.stream().mapToDouble(Double::doubleValue).toArray());
+        System.out.printf("load --encrypt then decrypt: %d Synthea values in %d ciphertexts (%d bytes), %s%n",
+                sourceValues, load.get("ciphertexts").asInt(), load.get("ciphertextBytes").asLong(), precision);
+        // Fresh ciphertexts at scale 2^40, shown rounded to 2^-20.
+        assertThat(precision.minBits()).isGreaterThan(18);
+    }
+
+    /** The stored Observations of the source Bundle's patient (found by the patient's identifier). */
+    private List<Observation> storedObservations(Bundle source) {
+        Patient patient = (Patient) source.getEntry().stream().filter(e -> e.getResource() instanceof Patient)
+                .findFirst().orElseThrow().getResource();
+        Identifier identifier = patient.getIdentifierFirstRep();
+        Bundle patients = client().search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(identifier.getSystem(), identifier.getValue()))
+                .returnBundle(Bundle.class).execute();
+        assertThat(patients.getEntry()).hasSize(1);
+        String patientId = patients.getEntryFirstRep().getResource().getIdElement().getIdPart();
+        Bundle page = client().search().forResource(Observation.class)
+                .where(Observation.SUBJECT.hasId("Patient/" + patientId)).count(500).summaryMode(SummaryEnum.FALSE)
+                .returnBundle(Bundle.class).execute();
+        List<Observation> observations = new ArrayList<>();
+        page.getEntry().forEach(e -> observations.add((Observation) e.getResource()));
+        assertThat(page.getLink(Bundle.LINK_NEXT)).isNull();
+        return observations.stream().filter(o -> o.hasValueQuantity() || o.getComponent().stream().anyMatch(c -> c.hasValueQuantity())).toList();
+    }
+
+    /** Source values by (code, effective time, path): how a stored Observation is matched to its source. */
+    private static Map<String, List<Double>> valuesByKey(List<Observation> observations) {
+        Map<String, List<Double>> values = new HashMap<>();
+        for (Observation observation : observations) {
+            if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
+                add(values, key(observation, "valueQuantity"), observation.getValueQuantity());
+            }
+            for (int i = 0; i < observation.getComponent().size(); i++) {
+                Observation.ObservationComponentComponent component = observation.getComponent().get(i);
+                if (component.hasValueQuantity() && component.getValueQuantity().hasValue()) {
+                    add(values, key(observation, "component[" + i + "].valueQuantity"), component.getValueQuantity());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static void add(Map<String, List<Double>> values, String key, Quantity quantity) {
+        values.computeIfAbsent(key, k -> new ArrayList<>()).add(quantity.getValue().doubleValue());
+    }
+
+    private static String key(Observation observation, String path) {
+        return observation.getCode().getCodingFirstRep().getCode() + "|" + observation.getEffectiveDateTimeType().getValueAsString()
+                + "|" + path;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
