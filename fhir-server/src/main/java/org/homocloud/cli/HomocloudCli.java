@@ -1,5 +1,6 @@
 package org.homocloud.cli;
 
+import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import org.homocloud.cli.decrypt.DecryptCommand;
 import org.homocloud.cli.keys.KeysCommand;
@@ -27,8 +28,8 @@ public final class HomocloudCli {
     /** Runs one command line in {@code environment} and returns its exit code (see {@link CliException.ExitCode}). */
     public static int run(CliEnvironment environment, String... args) {
         CommandLine commandLine = new CommandLine(HomocloudCli.class, new EnvironmentFactory(environment));
-        commandLine.setOut(new java.io.PrintWriter(environment.out(), true));
-        commandLine.setErr(new java.io.PrintWriter(environment.err(), true));
+        commandLine.setOut(new PrintWriter(environment.out(), true));
+        commandLine.setErr(new PrintWriter(environment.err(), true));
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliException failure) {
                 environment.err().println(line.getCommandSpec().qualifiedName() + ": " + failure.getMessage());

@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ public final class DecryptCommand implements Callable<Integer> {
 
     /** Plain decimal without exponent or trailing zeros: 98.6, not 9.86E1 or 98.600000. */
     static String format(double value) {
-        BigDecimal rounded = BigDecimal.valueOf(value).setScale(6, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
+        BigDecimal rounded = BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
         return rounded.signum() == 0 ? "0" : rounded.toPlainString();
     }
 

@@ -1,5 +1,6 @@
 package org.homocloud.cli.keys;
 
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public final class ParameterPresets {
     public static Optional<CkksParameters> withFingerprint(byte[] fingerprint) {
         for (Supplier<CkksParameters> preset : PRESETS.values()) {
             CkksParameters parameters = preset.get();
-            if (java.security.MessageDigest.isEqual(parameters.fingerprint(), fingerprint)) {
+            if (MessageDigest.isEqual(parameters.fingerprint(), fingerprint)) {
                 return Optional.of(parameters);
             }
         }

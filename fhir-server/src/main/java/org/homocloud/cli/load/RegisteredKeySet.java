@@ -1,5 +1,6 @@
 package org.homocloud.cli.load;
 
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -35,7 +36,7 @@ public record RegisteredKeySet(int version, CkksParameters parameters) {
                 throw new CliException(ExitCode.SERVER_REFUSED, "the server's parameters of key set '" + keySetId
                         + "' do not parse: " + e.getMessage(), e);
             }
-            if (!java.security.MessageDigest.isEqual(parameters.fingerprint(), expected.fingerprint())) {
+            if (!MessageDigest.isEqual(parameters.fingerprint(), expected.fingerprint())) {
                 throw new CliException(ExitCode.FAILED, "key set '" + keySetId + "' version " + active + " on the server has "
                         + "parameters " + HexFormat.of().formatHex(parameters.fingerprint()) + "; the key file's are "
                         + HexFormat.of().formatHex(expected.fingerprint()) + " (upload this key set first: keys upload)");
