@@ -46,22 +46,24 @@ class EncryptedLoadCliTest extends ServerTestBase {
         CliRun created = CliRun.of(PASSPHRASE, "keys", "create", "--key", key.toString(), "--key-set", keySetId,
                 "--preset", TEST_PRESET, "--server", baseUrl(), "--upload");
         assertThat(created.exitCode()).as(created.err()).isZero();
-        List<Path> files = SyntheaBundles.files().stream().sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(2).toList();
+        List<UniquePatientBundle> bundles = SyntheaBundles.files().stream()
+                .sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(2)
+                .map(f -> UniquePatientBundle.copyOf(f, dir, CLIENT_CONTEXT)).toList();
 
         CliRun loaded = CliRun.of(PASSPHRASE, "load", "--encrypt", "--key", key.toString(), "--server", baseUrl(), "--json",
-                files.get(0).toString(), files.get(1).toString());
+                bundles.get(0).file().toString(), bundles.get(1).file().toString());
 
         assertThat(loaded.exitCode()).as(loaded.err()).isZero();
         JsonNode load = loaded.json();
         int sourceValues = 0;
         List<Double> expected = new ArrayList<>();
         List<Double> actual = new ArrayList<>();
-        for (Path file : files) {
-            Bundle source = SyntheaBundles.parse(CLIENT_CONTEXT, file);
+        for (UniquePatientBundle bundle : bundles) {
+            Bundle source = bundle.source();
             Map<String, List<Double>> sourceByKey = valuesByKey(source.getEntry().stream()
                     .filter(e -> e.getResource() instanceof Observation).map(e -> (Observation) e.getResource()).toList());
             sourceValues += sourceByKey.values().stream().mapToInt(List::size).sum();
-            List<Observation> stored = storedObservations(source);
+            List<Observation> stored = storedObservations(bundle.identifier());
             List<String> references = stored.stream().map(o -> "Observation/" + o.getIdElement().getIdPart()).toList();
             List<String> args = new ArrayList<>(List.of("decrypt", "--key", key.toString(), "--server", baseUrl(), "--json"));
             args.addAll(references);
@@ -94,11 +96,8 @@ class EncryptedLoadCliTest extends ServerTestBase {
         assertThat(precision.minBits()).isGreaterThan(18);
     }
 
-    /** The stored Observations of the source Bundle's patient (found by the patient's identifier). */
-    private List<Observation> storedObservations(Bundle source) {
-        Patient patient = (Patient) source.getEntry().stream().filter(e -> e.getResource() instanceof Patient)
-                .findFirst().orElseThrow().getResource();
-        Identifier identifier = patient.getIdentifierFirstRep();
+    /** The stored Observations of the patient with {@code identifier}. */
+    private List<Observation> storedObservations(Identifier identifier) {
         Bundle patients = client().search().forResource(Patient.class)
                 .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(identifier.getSystem(), identifier.getValue()))
                 .returnBundle(Bundle.class).execute();

@@ -142,23 +142,19 @@ class HomocloudCliTest extends ServerTestBase {
     }
 
     @Test
-    void load_plainSyntheaBundles_postsEveryResource_asAnEhrWould() throws IOException {
-        List<Path> files = SyntheaBundles.files().stream().sorted(Comparator.comparingLong(HomocloudCliTest::size)).limit(2).toList();
-        int entries = 0;
-        for (Path file : files) {
-            entries += SyntheaBundles.parse(CLIENT_CONTEXT, file).getEntry().size();
-        }
+    void load_plainSyntheaBundles_postsEveryResource_asAnEhrWould() {
+        List<UniquePatientBundle> bundles = SyntheaBundles.files().stream().sorted(Comparator.comparingLong(HomocloudCliTest::size))
+                .limit(2).map(f -> UniquePatientBundle.copyOf(f, dir, CLIENT_CONTEXT)).toList();
+        int entries = bundles.stream().mapToInt(b -> b.source().getEntry().size()).sum();
 
-        CliRun run = CliRun.of(null, "load", "--server", baseUrl(), "--json", files.get(0).toString(), files.get(1).toString());
+        CliRun run = CliRun.of(null, "load", "--server", baseUrl(), "--json", bundles.get(0).file().toString(),
+                bundles.get(1).file().toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.json().get("resources").asInt()).isEqualTo(entries);
         assertThat(run.json().get("transactions").asInt()).isEqualTo(2);
-        for (Path file : files) {
-            Bundle source = SyntheaBundles.parse(CLIENT_CONTEXT, file);
-            Patient patient = (Patient) source.getEntry().stream().filter(e -> e.getResource() instanceof Patient)
-                    .findFirst().orElseThrow().getResource();
-            Identifier identifier = patient.getIdentifierFirstRep();
+        for (UniquePatientBundle bundle : bundles) {
+            Identifier identifier = bundle.identifier();
             Bundle found = client().search().forResource(Patient.class)
                     .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(identifier.getSystem(), identifier.getValue()))
                     .returnBundle(Bundle.class).execute();
@@ -168,7 +164,7 @@ class HomocloudCliTest extends ServerTestBase {
                     .where(Observation.SUBJECT.hasId("Patient/" + patientId)).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
                     .returnBundle(Bundle.class).execute();
             assertThat(observations.getTotal())
-                    .isEqualTo((int) source.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count());
+                    .isEqualTo((int) bundle.source().getEntry().stream().filter(e -> e.getResource() instanceof Observation).count());
         }
     }
 
