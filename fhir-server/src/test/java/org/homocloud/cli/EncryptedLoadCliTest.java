@@ -6,6 +6,12 @@ import ca.uhn.fhir.rest.api.SummaryEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The custodian's round trip through a running server: {@code keys create --upload}, {@code load --encrypt} of
  * Synthea Bundles (values encrypted here, imported with $import-ciphertext), then {@code decrypt Observation/ID}
- * of every stored Observation, compared with the source Bundles' values.
+ * of every stored Observation, compared with the source Bundles' values, and {@code decrypt --file} of an
+ * {@code Observation/$encrypted-mean} result over those patients, compared with the plaintext sum and mean.
  */
 class EncryptedLoadCliTest extends ServerTestBase {
 
@@ -40,18 +47,18 @@ class EncryptedLoadCliTest extends ServerTestBase {
     Path dir;
 
     @Test
-    void loadEncrypt_thenDecrypt_givesBackTheSourceValues() {
+    void loadEncrypt_thenDecrypt_givesBackTheSourceValues() throws IOException, InterruptedException {
         String keySetId = "cli-enc-" + UUID.randomUUID().toString().substring(0, 8);
         Path key = dir.resolve("team.key");
         CliRun created = CliRun.of(PASSPHRASE, "keys", "create", "--key", key.toString(), "--key-set", keySetId,
                 "--preset", TEST_PRESET, "--server", baseUrl(), "--upload");
         assertThat(created.exitCode()).as(created.err()).isZero();
         List<UniquePatientBundle> bundles = SyntheaBundles.files().stream()
-                .sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(2)
+                .sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(3)
                 .map(f -> UniquePatientBundle.copyOf(f, dir, CLIENT_CONTEXT)).toList();
 
         CliRun loaded = CliRun.of(PASSPHRASE, "load", "--encrypt", "--key", key.toString(), "--server", baseUrl(), "--json",
-                bundles.get(0).file().toString(), bundles.get(1).file().toString());
+                bundles.get(0).file().toString(), bundles.get(1).file().toString(), bundles.get(2).file().toString());
 
         assertThat(loaded.exitCode()).as(loaded.err()).isZero();
         JsonNode load = loaded.json();
@@ -94,6 +101,53 @@ class EncryptedLoadCliTest extends ServerTestBase {
                 sourceValues, load.get("ciphertexts").asInt(), load.get("ciphertextBytes").asLong(), precision);
         // Fresh ciphertexts at scale 2^40, shown rounded to 2^-20.
         assertThat(precision.minBits()).isGreaterThan(18);
+
+        encryptedMean_ofTheLoadedPatients_decryptsToThePlaintextSumAndMean(bundles, key);
+    }
+
+    /** {@code $encrypted-mean} over the code with most values among the loaded patients, decrypted with --file. */
+    private void encryptedMean_ofTheLoadedPatients_decryptsToThePlaintextSumAndMean(List<UniquePatientBundle> bundles, Path key)
+            throws IOException, InterruptedException {
+        Map<String, List<Double>> byCode = new HashMap<>();
+        List<String> subjects = new ArrayList<>();
+        for (UniquePatientBundle bundle : bundles) {
+            subjects.add("Patient/" + patientId(bundle.identifier()));
+            bundle.source().getEntry().stream().filter(e -> e.getResource() instanceof Observation)
+                    .map(e -> (Observation) e.getResource()).filter(o -> o.hasValueQuantity() && o.getValueQuantity().hasValue())
+                    .forEach(o -> byCode.computeIfAbsent(o.getCode().getCodingFirstRep().getSystem() + "|"
+                            + o.getCode().getCodingFirstRep().getCode(), k -> new ArrayList<>()).add(o.getValueQuantity().getValue().doubleValue()));
+        }
+        Map.Entry<String, List<Double>> most = byCode.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
+        assertThat(most.getValue()).as("a cohort at least the server's minimum size").hasSizeGreaterThanOrEqualTo(10);
+        String url = baseUrl() + "/Observation/$encrypted-mean?code=" + URLEncoder.encode(most.getKey(), StandardCharsets.UTF_8)
+                + "&statistic=sum,mean&subject=" + URLEncoder.encode(String.join(",", subjects), StandardCharsets.UTF_8);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Path result = dir.resolve("mean.json");
+        Files.writeString(result, response.body());
+
+        CliRun decrypted = CliRun.of(PASSPHRASE, "decrypt", "--key", key.toString(), "--file", result.toString(), "--json");
+
+        assertThat(decrypted.exitCode()).as(decrypted.err()).isZero();
+        Map<String, Double> statistics = new HashMap<>();
+        decrypted.json().forEach(row -> statistics.put(row.get("result").asText(), row.get("value").asDouble()));
+        double sum = most.getValue().stream().mapToDouble(Double::doubleValue).sum();
+        double mean = sum / most.getValue().size();
+        double sumError = Math.abs(statistics.get("statistic sum") - sum);
+        double meanError = Math.abs(statistics.get("statistic mean") - mean);
+        System.out.printf("$encrypted-mean of %d values of %s, decrypt --file: sum %.6f (error %.2g), mean %.6f (error %.2g, %.1f bits)%n",
+                most.getValue().size(), most.getKey(), sum, sumError, mean, meanError, -Math.log(Math.max(meanError, 1e-300)) / Math.log(2));
+        assertThat(sumError).isLessThan(1e-3);
+        assertThat(meanError).isLessThan(1e-4);
+    }
+
+    private String patientId(Identifier identifier) {
+        Bundle patients = client().search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(identifier.getSystem(), identifier.getValue()))
+                .returnBundle(Bundle.class).execute();
+        assertThat(patients.getEntry()).hasSize(1);
+        return patients.getEntryFirstRep().getResource().getIdElement().getIdPart();
     }
 
     /** The stored Observations of the patient with {@code identifier}. */
