@@ -28,7 +28,7 @@ import org.homocloud.he.rlwe.Ciphertext;
  * request, so whatever authorizes a read of it authorizes this, and nothing more.
  *
  * <p>Result: a {@code Parameters} with one {@code value} per encrypted quantity, parts {@code path},
- * {@code keySet}, {@code keySetVersion}, {@code slot}, {@code unit}, {@code ciphertext} (the engine's
+ * {@code keySet}, {@code keySetVersion}, {@code slot}, {@code unit}, {@code code}, {@code ciphertext} (the engine's
  * serialized ciphertext; decrypt, decode, read the slot).
  */
 public final class EncryptedValueProvider {
@@ -54,12 +54,12 @@ public final class EncryptedValueProvider {
     Observation observation = reader.read(id, request);
     Parameters result = new Parameters();
     if (observation.hasValueQuantity()) {
-      add(result, "valueQuantity", observation.getValueQuantity());
+      add(result, "valueQuantity", observation.getValueQuantity(), observation.getCode());
     }
     for (int i = 0; i < observation.getComponent().size(); i++) {
       Observation.ObservationComponentComponent component = observation.getComponent().get(i);
       if (component.hasValueQuantity()) {
-        add(result, "component[" + i + "].valueQuantity", component.getValueQuantity());
+        add(result, "component[" + i + "].valueQuantity", component.getValueQuantity(), component.getCode());
       }
     }
     if (result.getParameter().isEmpty()) {
@@ -68,7 +68,7 @@ public final class EncryptedValueProvider {
     return result;
   }
 
-  private void add(Parameters result, String path, Quantity quantity) {
+  private void add(Parameters result, String path, Quantity quantity, org.hl7.fhir.r4.model.CodeableConcept code) {
     ValueLocation location;
     try {
       location = EncryptedValueExtension.read(quantity).orElse(null);
@@ -93,6 +93,9 @@ public final class EncryptedValueProvider {
     value.addPart().setName("slot").setValue(new IntegerType(location.slot()));
     if (quantity.hasUnit() || quantity.hasCode()) {
       value.addPart().setName("unit").setValue(new StringType(quantity.hasUnit() ? quantity.getUnit() : quantity.getCode()));
+    }
+    if (code.hasCoding()) {
+      value.addPart().setName("code").setValue(code.getCodingFirstRep().copy());
     }
     value.addPart().setName("ciphertext").setValue(new Base64BinaryType(engine.codec().toBytes(isolated)));
   }
