@@ -14,6 +14,7 @@ import org.homocloud.fhir.keys.KeySetRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.homocloud.fhir.operations.CiphertextImportProvider;
 import org.homocloud.fhir.operations.EncryptedMeanProvider;
+import org.homocloud.fhir.operations.EncryptedRegressionProvider;
 import org.homocloud.fhir.operations.EncryptedValueProvider;
 import org.homocloud.fhir.packing.KeySetEngines;
 import org.homocloud.fhir.packing.PackedValueReader;
@@ -150,6 +151,24 @@ public class EncryptionConfig {
             EncryptionProperties encryption,
             RestfulServer restfulServer) {
         EncryptedMeanProvider provider = new EncryptedMeanProvider(
+                new JpaCohortSearch(daoRegistry, matchUrlService),
+                new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
+                keySetEngines,
+                encryption.minCohortSize());
+        restfulServer.registerProvider(provider);
+        return provider;
+    }
+
+    @Bean
+    public EncryptedRegressionProvider encryptedRegressionProvider(
+            DaoRegistry daoRegistry,
+            MatchUrlService matchUrlService,
+            PackingIndex packingIndex,
+            CiphertextStore ciphertextStore,
+            KeySetEngines keySetEngines,
+            EncryptionProperties encryption,
+            RestfulServer restfulServer) {
+        EncryptedRegressionProvider provider = new EncryptedRegressionProvider(
                 new JpaCohortSearch(daoRegistry, matchUrlService),
                 new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
                 keySetEngines,

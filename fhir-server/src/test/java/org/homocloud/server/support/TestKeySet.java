@@ -47,10 +47,12 @@ public final class TestKeySet {
     public static TestKeySet register(KeySetRegistry registry, String keySetId) {
         KeyGenerator generator = new KeyGenerator(PARAMETERS.rlwe());
         SecretKey sk = generator.generateSecretKey();
-        // Rotations by powers of two: what rotate-and-sum (the encrypted operations' totals) needs.
+        // Rotations by plus and minus powers of two, as the CLI's key sets have: rotate-and-sum (totals) and
+        // alignment (moving values between slots) need them.
         List<org.homocloud.he.rlwe.GaloisKey> rotations = new java.util.ArrayList<>();
         for (int k = 1; k < PARAMETERS.n() / 2; k <<= 1) {
             rotations.add(generator.generateGaloisKey(sk, org.homocloud.he.ckks.Rotations.galoisElement(PARAMETERS.logN(), k)));
+            rotations.add(generator.generateGaloisKey(sk, org.homocloud.he.ckks.Rotations.galoisElement(PARAMETERS.logN(), -k)));
         }
         EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(sk), rotations);
         KeySetVersion version = registry.register(keySetId,

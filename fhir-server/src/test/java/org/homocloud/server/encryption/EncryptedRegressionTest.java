@@ -1,0 +1,134 @@
+package org.homocloud.server.encryption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.homocloud.he.analytics.EncryptedGram;
+import org.homocloud.he.analytics.LeastSquares;
+import org.homocloud.server.support.ServerTestBase;
+import org.homocloud.server.support.TestKeySet;
+import org.homocloud.server.support.TestResources;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * {@code Observation/$encrypted-regression?model=linear} over HTTP: the encrypted Gram matrix, decrypted and
+ * solved as the key holder would, against ordinary least squares on the same per-patient values in the clear.
+ */
+class EncryptedRegressionTest extends ServerTestBase {
+
+    private static final String HEIGHT = "8302-2";
+    private static final String BMI = "39156-5";
+
+    @Autowired
+    TestKeySet testKeySet;
+
+    @Test
+    void linearCoefficients_matchPlaintextLeastSquares_onTheLatestValuePerPatient() {
+        IGenericClient client = client();
+        String cohort = "urn:regression:" + UUID.randomUUID();
+        Random random = new Random(11);
+        int patients = 16;
+        double[][] x = new double[patients][2];
+        double[] y = new double[patients];
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int p = 0; p < patients; p++) {
+            Patient patient = TestResources.patient(TestResources.uniqueValue());
+            patient.addIdentifier().setSystem(cohort).setValue("p" + p);
+            String ref = "urn:uuid:" + UUID.randomUUID();
+            bundle.addEntry().setFullUrl(ref).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+            x[p][0] = 55 + 40 * random.nextDouble();
+            x[p][1] = 150 + 40 * random.nextDouble();
+            y[p] = 4 + 0.35 * x[p][0] - 0.05 * x[p][1] + random.nextGaussian();
+            // An older weight that "latest" must not use.
+            add(bundle, observation(ref, TestResources.BODY_WEIGHT, x[p][0] + 30, "kg", "2020-01-01"));
+            add(bundle, observation(ref, TestResources.BODY_WEIGHT, x[p][0], "kg", "2024-01-01"));
+            add(bundle, observation(ref, HEIGHT, x[p][1], "cm", "2024-01-01"));
+            add(bundle, observation(ref, BMI, y[p], "kg/m2", "2024-01-01"));
+        }
+        client.transaction().withBundle(bundle).execute();
+
+        Parameters result = client.fetchResourceFromUrl(Parameters.class, baseUrl()
+                + "/Observation/$encrypted-regression?model=linear"
+                + "&outcome=" + encode(TestResources.LOINC + "|" + BMI)
+                + "&feature=" + encode(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT)
+                + "&feature=" + encode(TestResources.LOINC + "|" + HEIGHT)
+                + "&patient.identifier=" + encode(cohort + "|"));
+
+        assertThat(((IntegerType) result.getParameter("count").getValue()).getValue()).isEqualTo(patients);
+        double[] expected = LeastSquares.solve(LeastSquares.gram(x, y));
+        double[] decrypted = LeastSquares.solve(decryptGram(result, patients));
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
+        }
+        System.out.printf("$encrypted-regression linear: plaintext %s, decrypted %s, worst relative error %.2e%n",
+                Arrays.toString(expected), Arrays.toString(decrypted), worst);
+        assertThat(worst).isLessThan(1e-4);
+    }
+
+    @Test
+    void noFeatures_logistic_orTooFewPatients_getAnOperationOutcome() {
+        IGenericClient client = client();
+        String base = baseUrl() + "/Observation/$encrypted-regression?outcome=" + encode(TestResources.LOINC + "|" + BMI);
+        assertThatThrownBy(() -> client.fetchResourceFromUrl(Parameters.class, base + "&model=linear"))
+                .hasMessageContaining("feature");
+        assertThatThrownBy(() -> client.fetchResourceFromUrl(Parameters.class, base + "&model=logistic&feature=x"))
+                .hasMessageContaining("bootstrapping");
+        assertThatThrownBy(() -> client.fetchResourceFromUrl(Parameters.class, base + "&model=linear&feature="
+                        + encode(TestResources.LOINC + "|" + HEIGHT) + "&patient.identifier=" + encode("urn:nobody|")))
+                .hasMessageContaining("fewer than the minimum");
+    }
+
+    private double[][] decryptGram(Parameters result, int patients) {
+        int columns = ((IntegerType) result.getParameter("columns").getValue()).getValue();
+        int blockSize = ((IntegerType) result.getParameter("blockSize").getValue()).getValue();
+        int blocks = ((IntegerType) result.getParameter("blocksPerCiphertext").getValue()).getValue();
+        List<byte[]> grams = new ArrayList<>();
+        result.getParameter().stream().filter(p -> p.getName().equals("gram"))
+                .forEach(p -> grams.add(((Base64BinaryType) p.getValue()).getValue()));
+        double[][] gram = new double[columns][columns];
+        gram[0][0] = patients;
+        for (int i = 0; i < columns; i++) {
+            for (int j = i; j < columns; j++) {
+                if (i == 0 && j == 0) {
+                    continue;
+                }
+                int e = EncryptedGram.entryIndex(columns, i, j);
+                gram[i][j] = testKeySet.decryptSlot(grams.get(e / blocks), (e % blocks) * blockSize);
+                gram[j][i] = gram[i][j];
+            }
+        }
+        return gram;
+    }
+
+    private static void add(Bundle bundle, Observation observation) {
+        bundle.addEntry().setResource(observation).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+    }
+
+    private static Observation observation(String subject, String code, double value, String unit, String date) {
+        Observation o = TestResources.weight(subject, value, date);
+        o.getCode().getCodingFirstRep().setCode(code).setDisplay(null);
+        o.setValue(new Quantity().setValue(value).setUnit(unit).setSystem("http://unitsofmeasure.org").setCode(unit));
+        return o;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
