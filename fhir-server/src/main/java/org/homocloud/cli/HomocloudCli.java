@@ -2,6 +2,8 @@ package org.homocloud.cli;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import org.homocloud.cli.analytics.MeanCommand;
+import org.homocloud.cli.analytics.RegressionCommand;
 import org.homocloud.cli.decrypt.DecryptCommand;
 import org.homocloud.cli.keys.KeysCommand;
 import org.homocloud.cli.load.LoadCommand;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "homocloud", mixinStandardHelpOptions = true, version = "homocloud 0.1.0",
         description = "Homocloud key custody and data loading.",
-        subcommands = {KeysCommand.class, LoadCommand.class, DecryptCommand.class})
+        subcommands = {KeysCommand.class, LoadCommand.class, DecryptCommand.class, MeanCommand.class,
+            RegressionCommand.class})
 public final class HomocloudCli {
 
     public static void main(String[] args) {

@@ -86,6 +86,15 @@ public final class ServerConnection {
                 .execute());
     }
 
+    /**
+     * {@code GET [base]/OPERATION?QUERY} for an operation that answers a Parameters resource (the encrypted
+     * statistics); {@code pathAndQuery} is relative to the base and already URL-encoded.
+     */
+    public Parameters getParameters(String pathAndQuery) {
+        String operation = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+        return fhir(operation, () -> client.fetchResourceFromUrl(Parameters.class, baseUrl + "/" + pathAndQuery));
+    }
+
     /** {@code GET [base]/$key-set?keySet=ID}: the registered versions of a key set. */
     public Parameters keySet(String keySetId) {
         return fhir("$key-set", () -> client.operation()

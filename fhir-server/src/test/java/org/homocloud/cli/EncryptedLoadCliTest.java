@@ -140,6 +140,20 @@ class EncryptedLoadCliTest extends ServerTestBase {
                 most.getValue().size(), most.getKey(), sum, sumError, mean, meanError, -Math.log(Math.max(meanError, 1e-300)) / Math.log(2));
         assertThat(sumError).isLessThan(1e-3);
         assertThat(meanError).isLessThan(1e-4);
+
+        // The same question in one command, as a researcher's script would ask it.
+        CliRun meanRun = CliRun.of(PASSPHRASE, "mean", "--key", key.toString(), "--server", baseUrl(), "--json",
+                "--code", most.getKey(), "--statistic", "sum,mean,variance", "--param", "subject=" + String.join(",", subjects));
+        assertThat(meanRun.exitCode()).as(meanRun.err()).isZero();
+        JsonNode answer = meanRun.json();
+        double variance = most.getValue().stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (most.getValue().size() - 1);
+        System.out.printf("./homocloud mean: count %d, mean %.6f (plaintext %.6f), variance %.6f (plaintext %.6f)%n",
+                answer.get("count").asInt(), answer.get("mean").asDouble(), mean, answer.get("variance").asDouble(), variance);
+        assertThat(answer.get("count").asInt()).isEqualTo(most.getValue().size());
+        assertThat(Math.abs(answer.get("mean").asDouble() - mean)).isLessThan(1e-4);
+        assertThat(Math.abs(answer.get("variance").asDouble() - variance) / variance).isLessThan(1e-4);
+        assertThat(answer.get("standardDeviation").asDouble()).isCloseTo(Math.sqrt(variance),
+                org.assertj.core.data.Offset.offset(1e-3));
     }
 
     private String patientId(Identifier identifier) {
