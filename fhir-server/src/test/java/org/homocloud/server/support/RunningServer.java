@@ -2,6 +2,7 @@ package org.homocloud.server.support;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.homocloud.server.HomocloudServer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -27,6 +28,10 @@ public final class RunningServer implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
         for (String property : properties) {
             args.add("--" + property);
+        }
+        // Tests of FHIR behaviour run without SMART authorization unless they switch it on themselves.
+        if (Arrays.stream(properties).noneMatch(p -> p.startsWith("homocloud.security.enabled="))) {
+            args.add("--homocloud.security.enabled=false");
         }
         SpringApplicationBuilder builder = new SpringApplicationBuilder(HomocloudServer.class);
         if (profile != null) {

@@ -26,6 +26,8 @@ import org.springframework.util.FileSystemUtils;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "server.address=127.0.0.1",
+            // These tests are about FHIR behaviour; SMART authorization has its own tests (org.homocloud.server.auth).
+            "homocloud.security.enabled=false",
             "homocloud.server.max-request-bytes=" + ServerTestBase.MAX_REQUEST_BYTES,
             // Observation values are encrypted at ingest under a logN 10 test key set registered at start-up.
             "homocloud.encryption.allow-insecure-parameters-for-testing=true"})

@@ -1,0 +1,213 @@
+package org.homocloud.server.auth.server;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.homocloud.server.auth.SecurityProperties;
+import org.homocloud.server.fhir.FhirServerProperties;
+import org.homocloud.server.storage.StorageProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * The embedded SMART authorization server, on Spring Authorization Server: discovery, JWKS, the authorize and
+ * token endpoints (App Launch with PKCE, Backend Services with {@code private_key_jwt}), introspection and
+ * revocation, and form login for the people who authorize apps. Present unless security is off or an external
+ * issuer is configured.
+ */
+@Configuration
+@ConditionalOnExpression("${homocloud.security.enabled:true} and '${homocloud.security.external-issuer:}' == ''")
+public class AuthorizationServerConfig {
+
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    /** EHR launch handles are used within moments of being minted; an hour is generous. */
+    private static final Duration LAUNCH_LIFETIME = Duration.ofHours(1);
+
+    private static Path authDir(SecurityProperties security, StorageProperties storage) {
+        return security.authDirectory(storage.dataDir());
+    }
+
+    @Bean
+    public SigningKeys signingKeys(SecurityProperties security, StorageProperties storage) {
+        return SigningKeys.load(authDir(security, storage).resolve("signing-keys.jwks.json"),
+                security.signingKeyRotation(), CLOCK);
+    }
+
+    @Bean
+    public LocalCliClient localCliClient(SecurityProperties security, StorageProperties storage) {
+        return LocalCliClient.loadOrCreate(authDir(security, storage), security.cliClientId(), security.cliClientScope());
+    }
+
+    @Bean
+    public LoginLockout loginLockout(SecurityProperties security) {
+        return new LoginLockout(security.maxFailedLogins(), security.lockout(), CLOCK);
+    }
+
+    @Bean
+    public UserAccounts userAccounts(SecurityProperties security, StorageProperties storage, LoginLockout lockout) {
+        return UserAccounts.loadOrCreate(authDir(security, storage), lockout);
+    }
+
+    @Bean
+    public LaunchContexts launchContexts() {
+        return new LaunchContexts(CLOCK, LAUNCH_LIFETIME);
+    }
+
+    @Bean
+    public SecurityUrls securityUrls(SecurityProperties security, FhirServerProperties server) {
+        return new SecurityUrls(security, server);
+    }
+
+    @Bean
+    public RegisteredClientRepository registeredClientRepository(SecurityProperties security, LocalCliClient cli) {
+        return ClientRegistrations.repository(security, cli);
+    }
+
+    @Bean
+    public OAuth2AuthorizationService authorizationService() {
+        return new InMemoryOAuth2AuthorizationService();
+    }
+
+    @Bean
+    public OAuth2AuthorizationConsentService authorizationConsentService() {
+        return new InMemoryOAuth2AuthorizationConsentService();
+    }
+
+    @Bean
+    public JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
+        return keys.verificationSource();
+    }
+
+    @Bean
+    public JwtEncoder jwtEncoder(SigningKeys keys) {
+        return new NimbusJwtEncoder(keys.signingSource());
+    }
+
+    @Bean
+    public JtiReplayCache jtiReplayCache() {
+        return new JtiReplayCache(CLOCK);
+    }
+
+    /** Access and ID tokens as JWTs with launch context; refresh tokens only when offline or online access was granted. */
+    @Bean
+    public OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder encoder, LaunchContexts launches, UserAccounts users) {
+        JwtGenerator jwts = new JwtGenerator(encoder);
+        jwts.setJwtCustomizer(new LaunchContextTokenCustomizer(launches, users));
+        OAuth2RefreshTokenGenerator refreshTokens = new OAuth2RefreshTokenGenerator();
+        OAuth2TokenGenerator<?> refreshOnlyWithAccessScope = context ->
+                OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
+                                && (context.getAuthorizedScopes().contains("offline_access")
+                                        || context.getAuthorizedScopes().contains("online_access"))
+                        ? refreshTokens.generate(context)
+                        : null;
+        return new DelegatingOAuth2TokenGenerator(jwts, refreshOnlyWithAccessScope);
+    }
+
+    @Bean
+    public AuthorizationServerSettings authorizationServerSettings(SecurityUrls urls) {
+        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder();
+        if (urls.configuredIssuer() != null) {
+            settings.issuer(urls.configuredIssuer());
+        }
+        return settings.build();
+    }
+
+    @Bean
+    @Order(1)
+    public SecurityFilterChain authorizationServerFilterChain(
+            HttpSecurity http,
+            OAuth2AuthorizationService authorizations,
+            JtiReplayCache jtis,
+            LaunchContexts launches,
+            SecurityUrls urls,
+            JwtDecoder accessTokenDecoder) throws Exception {
+        OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+        SmartAuthorizationRequestValidator requestValidator = new SmartAuthorizationRequestValidator(
+                () -> urls.fhirBase(AuthorizationServerContextHolder.getContext().getIssuer()), launches);
+        ClientAssertionDecoderFactory assertionDecoders = new ClientAssertionDecoderFactory(jtis, CLOCK);
+        http.securityMatcher(server.getEndpointsMatcher())
+                .with(server, as -> as
+                        .oidc(Customizer.withDefaults())
+                        .clientAuthentication(clients -> clients.authenticationProviders(providers -> providers.forEach(p -> {
+                            if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
+                                assertions.setJwtDecoderFactory(assertionDecoders);
+                            }
+                        })))
+                        .authorizationEndpoint(authorize -> authorize.authenticationProviders(providers -> providers.forEach(p -> {
+                            if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codes) {
+                                codes.setAuthenticationValidator(requestValidator);
+                            }
+                        })))
+                        .tokenEndpoint(token -> token
+                                .authenticationProviders(providers -> providers.forEach(p -> {
+                                    if (p instanceof OAuth2ClientCredentialsAuthenticationProvider credentials) {
+                                        credentials.setAuthenticationValidator(new SmartClientCredentialsValidator());
+                                    }
+                                }))
+                                .accessTokenResponseHandler(new SmartTokenResponseHandler(authorizations))))
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                // The OpenID userinfo endpoint takes the server's own access tokens.
+                .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                .cors(Customizer.withDefaults());
+        return http.build();
+    }
+
+    /** Everything outside the authorization server and {@code /fhir}: form login, the app, discovery. */
+    @Bean
+    @Order(3)
+    public SecurityFilterChain signInFilterChain(HttpSecurity http, UserAccounts users, LoginLockout lockout)
+            throws Exception {
+        http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/", "/login", "/error", "/app", "/app/**", "/.well-known/**", "/favicon.ico")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(Customizer.withDefaults())
+                .authenticationProvider(new LockingAuthenticationProvider(users, lockout))
+                .cors(Customizer.withDefaults());
+        return http.build();
+    }
+
+    @Bean
+    public FilterRegistrationBean<SmartConfigurationFilter> smartConfigurationFilter(SecurityUrls urls) {
+        FilterRegistrationBean<SmartConfigurationFilter> registration =
+                new FilterRegistrationBean<>(new SmartConfigurationFilter(urls::issuer));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+}
