@@ -33,6 +33,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
+
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -70,10 +72,12 @@ public class ResourceServerConfig {
     @Order(2)
     public SecurityFilterChain fhirFilterChain(HttpSecurity http, JwtDecoder accessTokenDecoder) throws Exception {
         String fhir = RestfulServerConfig.FHIR_PATH;
-        http.securityMatcher(fhir + "/**")
+        // Ant matchers: the FHIR endpoint is HAPI's servlet, not a Spring MVC route.
+        http.securityMatcher(antMatcher(fhir + "/**"))
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, fhir + "/metadata", fhir + "/.well-known/**").permitAll()
-                        .requestMatchers(HttpMethod.OPTIONS, fhir + "/**").permitAll()
+                        .requestMatchers(antMatcher(HttpMethod.GET, fhir + "/metadata")).permitAll()
+                        .requestMatchers(antMatcher(HttpMethod.GET, fhir + "/.well-known/**")).permitAll()
+                        .requestMatchers(antMatcher(HttpMethod.OPTIONS, fhir + "/**")).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

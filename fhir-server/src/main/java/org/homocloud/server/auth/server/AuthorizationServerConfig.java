@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import org.homocloud.server.auth.SecurityProperties;
 import org.homocloud.server.fhir.FhirServerProperties;
@@ -39,7 +40,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Refr
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * The embedded SMART authorization server, on Spring Authorization Server: discovery, JWKS, the authorize and
@@ -161,11 +164,13 @@ public class AuthorizationServerConfig {
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(Customizer.withDefaults())
-                        .clientAuthentication(clients -> clients.authenticationProviders(providers -> providers.forEach(p -> {
-                            if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
-                                assertions.setJwtDecoderFactory(assertionDecoders);
-                            }
-                        })))
+                        .clientAuthentication(clients -> clients
+                                .authenticationConverters(converters -> converters.add(0, new ClientIdFromAssertionConverter()))
+                                .authenticationProviders(providers -> providers.forEach(p -> {
+                                    if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
+                                        assertions.setJwtDecoderFactory(assertionDecoders);
+                                    }
+                                })))
                         .authorizationEndpoint(authorize -> authorize.authenticationProviders(providers -> providers.forEach(p -> {
                             if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codes) {
                                 codes.setAuthenticationValidator(requestValidator);
@@ -193,7 +198,8 @@ public class AuthorizationServerConfig {
     public SecurityFilterChain signInFilterChain(HttpSecurity http, UserAccounts users, LoginLockout lockout)
             throws Exception {
         http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/", "/login", "/error", "/app", "/app/**", "/.well-known/**", "/favicon.ico")
+                        .requestMatchers(Stream.of("/", "/login", "/error", "/app", "/app/**", "/.well-known/**", "/favicon.ico")
+                                .map(AntPathRequestMatcher::antMatcher).toArray(RequestMatcher[]::new))
                         .permitAll()
                         .anyRequest().authenticated())
                 .formLogin(Customizer.withDefaults())
