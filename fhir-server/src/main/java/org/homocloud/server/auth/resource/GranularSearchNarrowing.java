@@ -28,9 +28,10 @@ import org.homocloud.server.auth.scope.SmartScope;
 @Interceptor
 public final class GranularSearchNarrowing {
 
-    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-    public void narrow(RequestDetails request, RestOperationTypeEnum operation) {
-        if (operation != RestOperationTypeEnum.SEARCH_TYPE) {
+    /** Runs where HAPI's own SearchNarrowingInterceptor does: the operation is known, its parameters not yet read. */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public void narrow(RequestDetails request) {
+        if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
             return;
         }
         GrantedScopes granted = BearerTokens.current().orElse(null);

@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.homocloud.server.auth.SecurityProperties;
@@ -19,6 +20,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -130,9 +132,11 @@ public class AuthorizationServerConfig {
         JwtGenerator jwts = new JwtGenerator(encoder);
         jwts.setJwtCustomizer(new LaunchContextTokenCustomizer(launches, users));
         OAuth2RefreshTokenGenerator refreshTokens = new OAuth2RefreshTokenGenerator();
+        // A refresh grant replaces a refresh token that offline or online access earned, whatever it narrows to.
         OAuth2TokenGenerator<?> refreshOnlyWithAccessScope = context ->
                 OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
-                                && (context.getAuthorizedScopes().contains("offline_access")
+                                && (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+                                        || context.getAuthorizedScopes().contains("offline_access")
                                         || context.getAuthorizedScopes().contains("online_access"))
                         ? refreshTokens.generate(context)
                         : null;
@@ -187,9 +191,16 @@ public class AuthorizationServerConfig {
                 // The OpenID userinfo endpoint takes the server's own access tokens.
                 .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                        new LoginUrlAuthenticationEntryPoint("/login"), browserNavigation()))
                 .cors(Customizer.withDefaults());
         return http.build();
+    }
+
+    /** A browser asking for a page (not a client that accepts anything), which is sent to the login form. */
+    private static MediaTypeRequestMatcher browserNavigation() {
+        MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        return html;
     }
 
     /** Everything outside the authorization server and {@code /fhir}: form login, the app, discovery. */

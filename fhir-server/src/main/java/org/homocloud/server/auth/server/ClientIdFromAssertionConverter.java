@@ -29,8 +29,11 @@ final class ClientIdFromAssertionConverter implements AuthenticationConverter {
     public Authentication convert(HttpServletRequest request) {
         String assertionType = request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION_TYPE);
         String assertion = request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION);
-        if (!JWT_BEARER.equals(assertionType) || assertion == null
-                || request.getParameter(OAuth2ParameterNames.CLIENT_ID) != null) {
+        if ((assertionType != null || assertion != null) && !JWT_BEARER.equals(assertionType)) {
+            // SMART: any other assertion type is a failed client authentication, answered with invalid_client.
+            throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+        }
+        if (assertion == null || request.getParameter(OAuth2ParameterNames.CLIENT_ID) != null) {
             return null;
         }
         String clientId;
