@@ -166,8 +166,9 @@ class AppLaunchTest {
         JsonNode token = JSON.readTree(exchangeCode(SecuredServer.CONFIDENTIAL_APP, callback.get("code"), pkce, true).body());
         String refreshToken = token.path("refresh_token").asText(null);
 
-        HttpResponse<String> narrower = refresh(refreshToken, "patient/*.rs");
         HttpResponse<String> wider = refresh(refreshToken, "patient/*.cruds");
+        HttpResponse<String> narrower = refresh(refreshToken, "patient/*.rs");
+        HttpResponse<String> replayed = refresh(refreshToken, "patient/*.rs");
 
         assertThat(refreshToken).isNotNull();
         assertThat(narrower.statusCode()).as(narrower.body()).isEqualTo(200);
@@ -177,6 +178,8 @@ class AppLaunchTest {
         assertThat(narrower.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(wider.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(wider.body()).path("error").asText()).isEqualTo("invalid_scope");
+        assertThat(refreshed.path("refresh_token").asText()).as("refresh tokens rotate").isNotEqualTo(refreshToken);
+        assertThat(JSON.readTree(replayed.body()).path("error").asText()).isEqualTo("invalid_grant");
     }
 
     @Test

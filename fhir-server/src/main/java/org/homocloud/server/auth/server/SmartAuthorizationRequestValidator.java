@@ -14,7 +14,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * SMART App Launch checks on an authorization request, after Spring Authorization Server's own redirect URI
  * check: {@code aud} must be this server's FHIR base URL (so a token cannot be phished for another server),
  * every scope must be within the client's registration, and an EHR {@code launch} handle must be one this
- * server minted. PKCE with S256 only is enforced by Spring Authorization Server itself
+ * server minted (the {@code launch} scope without one brings no EHR context). PKCE with S256 only is enforced by Spring Authorization Server itself
  * ({@code requireProofKey}).
  */
 final class SmartAuthorizationRequestValidator implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
@@ -46,9 +46,6 @@ final class SmartAuthorizationRequestValidator implements Consumer<OAuth2Authori
         Object launch = request.getAdditionalParameters().get("launch");
         if (launch != null && (!(launch instanceof String handle) || launches.resolve(handle).isEmpty())) {
             throw refused(request, OAuth2ErrorCodes.INVALID_REQUEST, "unknown or expired launch");
-        }
-        if (request.getScopes().contains("launch") && launch == null) {
-            throw refused(request, OAuth2ErrorCodes.INVALID_REQUEST, "scope launch needs the launch parameter");
         }
     }
 
