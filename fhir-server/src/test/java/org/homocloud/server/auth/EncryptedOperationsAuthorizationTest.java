@@ -1,0 +1,105 @@
+package org.homocloud.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.homocloud.fhir.keys.KeySetRegistry;
+import org.homocloud.server.auth.client.BackendServicesTokenClient;
+import org.homocloud.server.auth.scope.HomocloudScopes;
+import org.homocloud.server.support.FhirClients;
+import org.homocloud.server.support.RunningServer;
+import org.homocloud.server.support.TestKeySet;
+import org.homocloud.server.support.TestResources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The real encrypted operations behind SMART authorization: encryption at ingest on, an INSECURE test key set,
+ * and the command-line client's tokens.
+ */
+class EncryptedOperationsAuthorizationTest {
+
+    private static Path dataDir;
+    private static RunningServer server;
+    private static TestKeySet keys;
+    private static BackendServicesTokenClient tokens;
+    private static String observationId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("homocloud-auth-encrypted-");
+        server = RunningServer.start(null,
+                "homocloud.security.enabled=true",
+                "homocloud.storage.data-dir=" + dataDir,
+                "homocloud.encryption.allow-insecure-parameters-for-testing=true");
+        keys = TestKeySet.register(server.bean(KeySetRegistry.class), "default");
+        tokens = BackendServicesTokenClient.forLocalServer(dataDir, server.baseUrl());
+        IGenericClient writer = client("system/*.cruds");
+        String patient = writer.create().resource(TestResources.patient(TestResources.uniqueValue())).execute()
+                .getId().toUnqualifiedVersionless().getValue();
+        observationId = writer.create().resource(TestResources.weight(patient, 72.5, "2024-03-01")).execute()
+                .getId().getIdPart();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        FileSystemUtils.deleteRecursively(dataDir.toFile());
+    }
+
+    private static IGenericClient client(String scope) {
+        IGenericClient client = FhirClients.client(server.baseUrl());
+        client.registerInterceptor(new BearerTokenAuthInterceptor(tokens.token(scope).value()));
+        return client;
+    }
+
+    @Test
+    void encryptedValue_withReadScope_returnsTheCiphertext_thatDecryptsToTheValue() {
+        Map<String, Double> values = keys.readValues(client("system/Observation.r"), observationId);
+
+        double error = Math.abs(values.get("valueQuantity") - 72.5);
+        System.out.printf("{\"test\":\"encryptedValue_withReadScope\",\"expected\":72.5,\"decrypted\":%.9f,\"log2Error\":%.1f}%n",
+                values.get("valueQuantity"), Math.log(error) / Math.log(2));
+        assertThat(error).isLessThan(1e-3);
+    }
+
+    @Test
+    void encryptedValue_withSearchOnlyOrAggregateScope_is403() {
+        assertThatThrownBy(() -> keys.readValues(client("system/Observation.s"), observationId))
+                .isInstanceOf(ForbiddenOperationException.class);
+        assertThatThrownBy(() -> keys.readValues(client(HomocloudScopes.AGGREGATE_SYSTEM), observationId))
+                .isInstanceOf(ForbiddenOperationException.class);
+    }
+
+    @Test
+    void importCiphertext_needsTheAdministrativeScope() throws Exception {
+        int withAdmin = importGarbage(HomocloudScopes.ADMIN_SYSTEM);
+        int withRecords = importGarbage("system/*.cruds");
+
+        assertThat(withAdmin).as("allowed, then refused as bad input").isBetween(400, 422).isNotEqualTo(403);
+        assertThat(withRecords).isEqualTo(403);
+    }
+
+    private int importGarbage(String scope) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl()
+                        + "/$import-ciphertext?keySet=default&keySetVersion=1&count=1"))
+                .header("Authorization", "Bearer " + tokens.token(scope).value())
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}))
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        return response.statusCode();
+    }
+}
