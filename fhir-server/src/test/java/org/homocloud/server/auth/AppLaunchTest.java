@@ -25,7 +25,6 @@ import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.homocloud.server.auth.client.BackendServicesTokenClient;
-import org.homocloud.server.auth.server.LaunchContexts;
 import org.homocloud.server.auth.server.UserAccounts;
 import org.homocloud.server.support.TestResources;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +95,10 @@ class AppLaunchTest {
 
     @Test
     void ehrLaunch_launchHandleBringsPatientAndEncounter() throws Exception {
-        String launch = server.server.bean(LaunchContexts.class).create(otherPatientId, "encounter-7");
+        HttpResponse<String> minted = server.postFormWithToken(server.origin() + "/auth/launch",
+                Map.of("patient", otherPatientId, "encounter", "encounter-7"), server.token("system/$homocloud-admin"));
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+        String launch = JSON.readTree(minted.body()).path("launch").asText();
         Pkce pkce = new Pkce();
 
         Map<String, String> callback = authorizeWithLogin(SecuredServer.PUBLIC_APP, "launch openid fhirUser patient/*.rs",
@@ -106,6 +108,25 @@ class AppLaunchTest {
         assertThat(token.path("patient").asText()).isEqualTo(otherPatientId);
         assertThat(token.path("encounter").asText()).isEqualTo("encounter-7");
         assertThat(token.path("need_patient_banner").asBoolean()).isFalse();
+    }
+
+    @Test
+    void launchHandles_needTheAdministrativeScope() {
+        HttpResponse<String> withRecordScope = server.postFormWithToken(server.origin() + "/auth/launch",
+                Map.of("patient", patientId), server.token("system/*.cruds"));
+        HttpResponse<String> withoutToken = server.postFormWithToken(server.origin() + "/auth/launch",
+                Map.of("patient", patientId), null);
+
+        assertThat(withRecordScope.statusCode()).isEqualTo(403);
+        assertThat(withoutToken.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void unknownLaunchHandle_isRefused() {
+        Map<String, String> parameters = authorizeParameters(SecuredServer.PUBLIC_APP, "launch patient/*.rs", new Pkce(), "s");
+        parameters.put("launch", "made-up");
+
+        assertRefusedBeforeLogin(parameters, "invalid_request");
     }
 
     @Test

@@ -20,6 +20,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -53,8 +55,12 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * issuer is configured.
  */
 @Configuration
-@ConditionalOnExpression("${homocloud.security.enabled:true} and '${homocloud.security.external-issuer:}' == ''")
+@ConditionalOnExpression(AuthorizationServerConfig.EMBEDDED)
 public class AuthorizationServerConfig {
+
+    /** Security on, and no external issuer configured. */
+    static final String EMBEDDED =
+            "${homocloud.security.enabled:true} and '${homocloud.security.external-issuer:}' == ''";
 
     private static final Clock CLOCK = Clock.systemUTC();
 
@@ -193,6 +199,18 @@ public class AuthorizationServerConfig {
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint("/login"), browserNavigation()))
                 .cors(Customizer.withDefaults());
+        return http.build();
+    }
+
+    /** {@link LaunchController}: EHRs mint launch handles with a bearer token, as on {@code /fhir}. */
+    @Bean
+    @Order(2)
+    public SecurityFilterChain launchFilterChain(HttpSecurity http, JwtDecoder accessTokenDecoder) throws Exception {
+        http.securityMatcher(AntPathRequestMatcher.antMatcher(LaunchController.PATH))
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokenDecoder)))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(AbstractHttpConfigurer::disable);
         return http.build();
     }
 
