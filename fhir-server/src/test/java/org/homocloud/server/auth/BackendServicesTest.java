@@ -122,6 +122,20 @@ class BackendServicesTest {
     }
 
     @Test
+    void cliClient_defaultScopeIsItsRegistration_andTheInterceptorKeepsATokenOnEveryRequest() {
+        BackendServicesTokenClient cli = server.cli();
+        ca.uhn.fhir.rest.client.api.IGenericClient client = org.homocloud.server.support.FhirClients.client(server.fhirBase());
+        client.registerInterceptor(cli.bearerInterceptor("system/Patient.rs"));
+
+        org.hl7.fhir.r4.model.Bundle patients = client.search().forResource(Patient.class).count(1)
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+
+        assertThat(cli.token().scope().split(" "))
+                .containsExactlyInAnyOrder("system/*.cruds", "system/Observation.$encrypted-aggregate", "system/$homocloud-admin");
+        assertThat(patients.getType()).isEqualTo(org.hl7.fhir.r4.model.Bundle.BundleType.SEARCHSET);
+    }
+
+    @Test
     void firstStart_createdAnAdminAccount_storedAsHashOnly() throws Exception {
         Path users = server.dataDir.resolve("auth").resolve(UserAccounts.FILE);
 

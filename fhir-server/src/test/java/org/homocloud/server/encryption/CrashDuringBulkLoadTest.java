@@ -144,7 +144,9 @@ class CrashDuringBulkLoadTest {
         return new ProcessBuilder(List.of(javaBin.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 HomocloudServer.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--homocloud.storage.data-dir=" + dataDir, "--" + INSECURE_KEYS,
-                "--homocloud.encryption.repack-interval=500ms"))
+                "--homocloud.encryption.repack-interval=500ms",
+                // A test of storage, not of SMART authorization (as RunningServer does for in-process servers).
+                "--homocloud.security.enabled=false"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -1,5 +1,8 @@
 package org.homocloud.server.auth.client;
 
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
@@ -59,6 +62,7 @@ public final class BackendServicesTokenClient {
     private final JWK privateKey;
     private final HttpClient http;
     private final Clock clock;
+    private final String defaultScope;
     private final Map<String, AccessToken> cache = new LinkedHashMap<>();
     private String tokenEndpoint;
 
@@ -85,12 +89,14 @@ public final class BackendServicesTokenClient {
         }
     }
 
-    private BackendServicesTokenClient(String fhirBaseUrl, String clientId, JWK privateKey, HttpClient http, Clock clock) {
+    private BackendServicesTokenClient(
+            String fhirBaseUrl, String clientId, JWK privateKey, String defaultScope, HttpClient http, Clock clock) {
         this.fhirBaseUrl = fhirBaseUrl.endsWith("/") ? fhirBaseUrl.substring(0, fhirBaseUrl.length() - 1) : fhirBaseUrl;
         this.clientId = clientId;
         this.privateKey = privateKey;
         this.http = http;
         this.clock = clock;
+        this.defaultScope = defaultScope;
         if (!privateKey.isPrivate()) {
             throw new IllegalArgumentException("the key of client " + clientId + " has no private part");
         }
@@ -98,7 +104,13 @@ public final class BackendServicesTokenClient {
 
     /** A client for {@code fhirBaseUrl} with the given client id and private key file (a JWK, JSON). */
     public static BackendServicesTokenClient create(String fhirBaseUrl, String clientId, Path privateJwkFile) {
-        return new BackendServicesTokenClient(fhirBaseUrl, clientId, readKey(privateJwkFile),
+        return create(fhirBaseUrl, clientId, privateJwkFile, null);
+    }
+
+    /** As {@link #create(String, String, Path)}, with the scope {@link #token()} asks for. */
+    public static BackendServicesTokenClient create(
+            String fhirBaseUrl, String clientId, Path privateJwkFile, String defaultScope) {
+        return new BackendServicesTokenClient(fhirBaseUrl, clientId, readKey(privateJwkFile), defaultScope,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC());
     }
 
@@ -116,7 +128,7 @@ public final class BackendServicesTokenClient {
         try {
             JsonNode client = JSON.readTree(clientFile.toFile());
             return create(fhirBaseUrl, client.path("client_id").asText(),
-                    authDir.resolve(client.path("private_key_file").asText()));
+                    authDir.resolve(client.path("private_key_file").asText()), client.path("scope").asText(null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + clientFile.toAbsolutePath(), e);
         }
@@ -124,6 +136,30 @@ public final class BackendServicesTokenClient {
 
     public String clientId() {
         return clientId;
+    }
+
+    /** A token for the default scope (for the local client: every scope it is registered for). */
+    public AccessToken token() {
+        if (defaultScope == null || defaultScope.isBlank()) {
+            throw new IllegalStateException("client " + clientId + " has no default scope; call token(scope)");
+        }
+        return token(defaultScope);
+    }
+
+    /**
+     * A HAPI client interceptor that puts a current token for {@code scope} on every request, fetching a new
+     * one when the last is about to expire: {@code genericClient.registerInterceptor(tokens.bearerInterceptor(scope))}.
+     */
+    public IClientInterceptor bearerInterceptor(String scope) {
+        return new IClientInterceptor() {
+            @Override
+            public void interceptRequest(IHttpRequest request) {
+                request.addHeader("Authorization", token(scope).authorizationHeader());
+            }
+
+            @Override
+            public void interceptResponse(IHttpResponse response) {}
+        };
     }
 
     /** A token for {@code scope} (space-separated), fetched anew only when there is no fresh one. */

@@ -58,6 +58,9 @@ public final class ScopeRules {
                     .build());
             return rules;
         }
+        // The registered key sets are public material that every client needs to interpret ciphertexts.
+        rules.addAll(new RuleBuilder().allow("key-set description").operation().named(HomocloudScopes.KEY_SET_OPERATION)
+                .onServer().andAllowAllResponses().build());
         if (granted.allows(Permission.READ, "Observation")) {
             rules.add(encryptedValueRule);
         }

@@ -34,6 +34,9 @@ public final class HomocloudScopes {
     /** Instance operation on Observation that returns the ciphertexts of that Observation: a read of it. */
     public static final String ENCRYPTED_VALUE_OPERATION = "$encrypted-value";
 
+    /** Server operation describing registered key sets (public material); any valid token may call it. */
+    public static final String KEY_SET_OPERATION = "$key-set";
+
     /** SMART's non-resource scopes that this server's authorization server understands. */
     public static final Set<String> SMART_NON_RESOURCE_SCOPES = Set.of(
             "openid", "fhirUser", "profile", "launch", "launch/patient", "launch/encounter",
