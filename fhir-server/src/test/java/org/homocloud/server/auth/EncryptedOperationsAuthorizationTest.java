@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
 import org.homocloud.fhir.keys.KeySetRegistry;
 import org.homocloud.server.auth.client.BackendServicesTokenClient;
 import org.homocloud.server.auth.scope.HomocloudScopes;
@@ -36,6 +40,8 @@ class EncryptedOperationsAuthorizationTest {
     private static TestKeySet keys;
     private static BackendServicesTokenClient tokens;
     private static String observationId;
+    private static String patient;
+    private static final double[] WEIGHTS = {61.5, 70.25, 58.0, 82.75, 77.5, 64.0, 90.5, 55.25, 68.0, 73.5, 79.0};
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,10 +53,16 @@ class EncryptedOperationsAuthorizationTest {
         keys = TestKeySet.register(server.bean(KeySetRegistry.class), "default");
         tokens = BackendServicesTokenClient.forLocalServer(dataDir, server.baseUrl());
         IGenericClient writer = client("system/*.cruds");
-        String patient = writer.create().resource(TestResources.patient(TestResources.uniqueValue())).execute()
+        patient = writer.create().resource(TestResources.patient(TestResources.uniqueValue())).execute()
                 .getId().toUnqualifiedVersionless().getValue();
         observationId = writer.create().resource(TestResources.weight(patient, 72.5, "2024-03-01")).execute()
                 .getId().getIdPart();
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (double weight : WEIGHTS) {
+            transaction.addEntry().setResource(TestResources.weight(patient, weight, "2024-04-01"))
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+        writer.transaction().withBundle(transaction).execute();
     }
 
     @AfterAll
@@ -81,6 +93,32 @@ class EncryptedOperationsAuthorizationTest {
                 .isInstanceOf(ForbiddenOperationException.class);
         assertThatThrownBy(() -> keys.readValues(client(HomocloudScopes.AGGREGATE_SYSTEM), observationId))
                 .isInstanceOf(ForbiddenOperationException.class);
+    }
+
+    @Test
+    void encryptedMean_withAggregateScope_decryptsToThePlaintextMean_whileRecordScopesAre403() {
+        Parameters result = mean(client(HomocloudScopes.AGGREGATE_SYSTEM));
+        double expected = (java.util.Arrays.stream(WEIGHTS).sum() + 72.5) / (WEIGHTS.length + 1);
+        byte[] ciphertext = result.getParameter().stream().filter(p -> p.getName().equals("statistic"))
+                .filter(p -> p.getPart().stream().anyMatch(part -> part.getName().equals("name")
+                        && part.getValue().primitiveValue().equals("mean")))
+                .flatMap(p -> p.getPart().stream()).filter(part -> part.getName().equals("ciphertext"))
+                .map(part -> ((Base64BinaryType) part.getValue()).getValue()).findFirst().orElseThrow();
+        double decrypted = keys.decryptSlot(ciphertext, 0);
+
+        System.out.printf("{\"test\":\"encryptedMean_withAggregateScope\",\"expected\":%.9f,\"decrypted\":%.9f}%n",
+                expected, decrypted);
+        assertThat(Math.abs(decrypted - expected)).isLessThan(1e-3);
+        assertThatThrownBy(() -> mean(client("system/Observation.rs"))).isInstanceOf(ForbiddenOperationException.class);
+        assertThatThrownBy(() -> mean(client(HomocloudScopes.ADMIN_SYSTEM))).isInstanceOf(ForbiddenOperationException.class);
+    }
+
+    private static Parameters mean(IGenericClient client) {
+        return client.operation().onType("Observation").named("$encrypted-mean")
+                .withSearchParameter(Parameters.class, "code", new StringParam(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
+                .andSearchParameter("patient", new StringParam(patient))
+                .andSearchParameter("statistic", new StringParam("mean"))
+                .useHttpGet().execute();
     }
 
     @Test
