@@ -28,10 +28,17 @@ import org.homocloud.server.auth.client.BackendServicesTokenClient;
 import org.homocloud.server.auth.server.UserAccounts;
 import org.homocloud.server.support.TestResources;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** SMART App Launch: form login, PKCE, aud, launch context, patient compartment, refresh tokens, lock-out. */
 class AppLaunchTest {
+
+    @AfterAll
+    static void releaseServer() {
+        SecuredServer.release();
+    }
+
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "correct horse battery staple";

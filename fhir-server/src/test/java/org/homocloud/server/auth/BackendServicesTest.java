@@ -29,10 +29,17 @@ import org.homocloud.server.auth.client.BackendServicesTokenClient;
 import org.homocloud.server.auth.server.LocalCliClient;
 import org.homocloud.server.auth.server.UserAccounts;
 import org.homocloud.server.support.TestResources;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Discovery, the resource server's 401s, and SMART Backend Services with every refusal the spec names. */
 class BackendServicesTest {
+
+    @AfterAll
+    static void releaseServer() {
+        SecuredServer.release();
+    }
+
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

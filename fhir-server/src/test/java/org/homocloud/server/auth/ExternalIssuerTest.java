@@ -39,6 +39,7 @@ class ExternalIssuerTest {
     static void stop() {
         resourceServer.close();
         FileSystemUtils.deleteRecursively(dataDir.toFile());
+        SecuredServer.release();
     }
 
     @Test

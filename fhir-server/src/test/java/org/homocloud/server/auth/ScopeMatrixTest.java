@@ -17,6 +17,7 @@ import org.homocloud.server.auth.scope.HomocloudScopes;
 import org.homocloud.server.support.FhirClients;
 import org.homocloud.server.support.TestResources;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,6 +28,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * granular scopes in searches.
  */
 class ScopeMatrixTest {
+
+    @AfterAll
+    static void releaseServer() {
+        SecuredServer.release();
+    }
+
 
     private static final String CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category";
     private static final String AGGREGATE = HomocloudScopes.AGGREGATE_SYSTEM;

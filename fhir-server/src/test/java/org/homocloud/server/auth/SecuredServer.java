@@ -31,7 +31,7 @@ import org.homocloud.server.support.RunningServer;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * One server with SMART authorization on, shared by the auth tests (starting HAPI costs tens of seconds), with
+ * One server with SMART authorization on, shared by the methods of an auth test class (starting HAPI costs tens of seconds), with
  * two Backend Services clients (ES384 and RS384 keys held here), a public and a confidential App Launch client,
  * encryption off, and stand-ins for the encrypted operations.
  */
@@ -65,12 +65,21 @@ final class SecuredServer {
     static synchronized SecuredServer get() {
         if (shared == null) {
             shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                shared.server.close();
-                FileSystemUtils.deleteRecursively(shared.dataDir.toFile());
-            }));
         }
         return shared;
+    }
+
+    /**
+     * Stops the shared server; each test class calls this when it is done. A server left running would keep
+     * Spring Boot from configuring logging for the next application context in this JVM (ServerTestBase's
+     * tests read their server's log file).
+     */
+    static synchronized void release() {
+        if (shared != null) {
+            shared.server.close();
+            FileSystemUtils.deleteRecursively(shared.dataDir.toFile());
+            shared = null;
+        }
     }
 
     private static SecuredServer start() {
