@@ -31,9 +31,9 @@ import org.homocloud.cli.CliException.ExitCode;
 /**
  * Every HTTP exchange of the command line with a Homocloud server: FHIR interactions through HAPI's generic
  * client, raw byte streams (key-set uploads, ciphertext imports) through {@link java.net.http.HttpClient}.
- * Keeping them in one class leaves one place to add authentication (SMART Backend Services bearer tokens)
- * and one place that turns failures into {@link CliException}s: unreachable server, or an error status with
- * the OperationOutcome's diagnostics.
+ * Keeping them in one class leaves one place for authentication (SMART Backend Services bearer tokens, on
+ * every request) and one place that turns failures into {@link CliException}s: unreachable server, or an
+ * error status with the OperationOutcome's diagnostics.
  */
 public final class ServerConnection {
 
@@ -46,9 +46,24 @@ public final class ServerConnection {
     private final FhirContext fhirContext;
     private final IGenericClient client;
     private final HttpClient http;
+    private final Supplier<String> authorization;
 
-    /** A connection to the FHIR base {@code baseUrl}, e.g. {@code http://127.0.0.1:8080/fhir}. */
+    /**
+     * A connection as {@code options} say: to their server, with SMART Backend Services tokens from
+     * {@code --client-id/--client-key}, or, for a server on this machine, from the command-line client the
+     * local server registered in its data directory; without tokens when neither exists (a server run with
+     * {@code homocloud.security.enabled=false}).
+     */
+    public ServerConnection(ServerOptions options, FhirContext fhirContext) {
+        this(options.server(), fhirContext, tokens(options));
+    }
+
+    /** A connection to the FHIR base {@code baseUrl}, e.g. {@code http://127.0.0.1:8080/fhir}, without tokens. */
     public ServerConnection(String baseUrl, FhirContext fhirContext) {
+        this(baseUrl, fhirContext, null);
+    }
+
+    private ServerConnection(String baseUrl, FhirContext fhirContext, TokenSource tokens) {
         URI uri;
         try {
             uri = URI.create(baseUrl);
@@ -65,6 +80,52 @@ public final class ServerConnection {
         fhirContext.getRestfulClientFactory().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
         this.client = fhirContext.newRestfulGenericClient(this.baseUrl);
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+        this.authorization = tokens == null ? null : () -> tokens.authorizationHeader(this.baseUrl);
+        if (authorization != null) {
+            client.registerInterceptor(new ca.uhn.fhir.rest.client.api.IClientInterceptor() {
+                @Override
+                public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+                    request.addHeader("Authorization", authorization.get());
+                }
+
+                @Override
+                public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {}
+            });
+        }
+    }
+
+    /** Where bearer tokens come from, if anywhere. */
+    private record TokenSource(org.homocloud.server.auth.client.BackendServicesTokenClient client, String scope) {
+
+        String authorizationHeader(String baseUrl) {
+            try {
+                return (scope == null ? client.token() : client.token(scope)).authorizationHeader();
+            } catch (org.homocloud.server.auth.client.BackendServicesTokenClient.TokenRequestException e) {
+                throw new CliException(ExitCode.SERVER_REFUSED, "the server refused a token to client " + client.clientId()
+                        + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new CliException(ExitCode.SERVER_UNREACHABLE, "could not obtain a token from " + baseUrl + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static TokenSource tokens(ServerOptions options) {
+        if (options.clientId() != null || options.clientKey() != null) {
+            if (options.clientId() == null || options.clientKey() == null) {
+                throw new CliException(ExitCode.FAILED, "--client-id and --client-key go together");
+            }
+            return new TokenSource(org.homocloud.server.auth.client.BackendServicesTokenClient.create(
+                    options.server(), options.clientId(), options.clientKey()), options.scope());
+        }
+        java.nio.file.Path localClient = options.dataDir().resolve("auth").resolve("cli-client.json");
+        String host = URI.create(options.server()).getHost();
+        boolean local = "127.0.0.1".equals(host) || "localhost".equals(host) || "::1".equals(host) || "[::1]".equals(host);
+        if (local && java.nio.file.Files.exists(localClient)) {
+            return new TokenSource(org.homocloud.server.auth.client.BackendServicesTokenClient.forLocalServer(
+                    options.dataDir(), options.server()), null);
+        }
+        return null;
     }
 
     public String baseUrl() {
@@ -126,11 +187,14 @@ public final class ServerConnection {
     }
 
     private Parameters postBytes(String relative, HttpRequest.BodyPublisher body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + relative))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + "/" + relative))
                 .header("Content-Type", "application/octet-stream")
                 .header("Accept", Constants.CT_FHIR_JSON_NEW)
-                .POST(body)
-                .build();
+                .POST(body);
+        if (authorization != null) {
+            builder.header("Authorization", authorization.get());
+        }
+        HttpRequest request = builder.build();
         String operation = relative.substring(0, relative.indexOf('?'));
         HttpResponse<String> response;
         try {

@@ -78,7 +78,7 @@ public final class MeanCommand implements Callable<Integer> {
             url.append("&groupBy=").append(CohortOptions.encode(groupBy));
         }
         url.append(cohort.query());
-        Parameters answer = new ServerConnection(server.server(), FhirContext.forR4Cached()).getParameters(url.toString());
+        Parameters answer = new ServerConnection(server, FhirContext.forR4Cached()).getParameters(url.toString());
         ValueDecryptor decryptor = new ValueDecryptor(keys, precisionBits);
         String keySet = answer.getParameter("keySet").getValue().primitiveValue();
         String unit = answer.getParameter("unit") == null ? null : answer.getParameter("unit").getValue().primitiveValue();

@@ -71,7 +71,7 @@ public final class RegressionCommand implements Callable<Integer> {
             url.append("&feature=").append(CohortOptions.encode(CohortOptions.token(feature)));
         }
         url.append(cohort.query());
-        Parameters answer = new ServerConnection(server.server(), FhirContext.forR4Cached()).getParameters(url.toString());
+        Parameters answer = new ServerConnection(server, FhirContext.forR4Cached()).getParameters(url.toString());
         int patients = integer(answer, "count");
         int columns = integer(answer, "columns");
         int blockSize = integer(answer, "blockSize");

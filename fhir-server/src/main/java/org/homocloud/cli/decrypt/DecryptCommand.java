@@ -72,7 +72,7 @@ public final class DecryptCommand implements Callable<Integer> {
         ValueDecryptor decryptor = new ValueDecryptor(keys, precisionBits);
         List<Map<String, Object>> results = new ArrayList<>();
         if (!observations.isEmpty()) {
-            ServerConnection connection = new ServerConnection(server.server(), FhirContext.forR4Cached());
+            ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
             for (String reference : observations) {
                 String id = reference.startsWith("Observation/") ? reference.substring("Observation/".length()) : reference;
                 if (id.isEmpty() || id.contains("/")) {

@@ -101,7 +101,7 @@ public final class KeysCreateCommand implements Callable<Integer> {
         result.put("galoisKeys", written.galoisKeys());
         result.put("seconds", seconds);
         if (upload) {
-            ServerConnection connection = new ServerConnection(server.server(), FhirContext.forR4Cached());
+            ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
             result.put("upload", KeysUploadCommand.upload(connection, keySetId, materialFile, output));
         }
         output.document(result);

@@ -66,7 +66,7 @@ public final class KeysUploadCommand implements Callable<Integer> {
             CustodianKeys keys = CustodianKeys.open(keyFile, environment);
             PublicMaterial.write(materialFile, keys.parameters(), keys.secretKey());
         }
-        ServerConnection connection = new ServerConnection(server.server(), FhirContext.forR4Cached());
+        ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
         Map<String, Object> result = upload(connection, fileKeySet, materialFile, output);
         output.document(result);
         return 0;

@@ -55,7 +55,7 @@ public final class LoadCommand implements Callable<Integer> {
             throw new CliException(ExitCode.FAILED, "--encrypt needs the key file: --key FILE");
         }
         FhirContext fhirContext = FhirContext.forR4Cached();
-        ServerConnection connection = new ServerConnection(server.server(), fhirContext);
+        ServerConnection connection = new ServerConnection(server, fhirContext);
         long start = System.nanoTime();
         ResourceFiles reader = new ResourceFiles(fhirContext);
         List<Bundle> bundles = new ArrayList<>();
