@@ -6,8 +6,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -57,8 +55,7 @@ import org.homocloud.he.rlwe.Ciphertext;
  */
 public final class EncryptedMeanProvider {
 
-  private static final Set<String> OWN_PARAMETERS = Set.of("code", "component-code", "statistic", "groupBy",
-      "_format", "_pretty");
+  private static final Set<String> OWN_PARAMETERS = Set.of("code", "component-code", "statistic", "groupBy");
 
   private final CohortSearch search;
   private final PackedValueReader values;
@@ -86,13 +83,13 @@ public final class EncryptedMeanProvider {
       throw new InvalidRequestException("parameter 'code' is required: the Observation code to aggregate, e.g. "
           + "http://loinc.org|8480-6");
     }
-    code.setValue(unescape(code.getValue()));
+    code.setValue(CohortQuery.unescape(code.getValue()));
     Set<Statistic> wanted = statistics(statistics);
     boolean byMonth = groupBy != null && !groupBy.isEmpty();
     if (byMonth && !"month".equals(groupBy.getValue())) {
       throw new InvalidRequestException("groupBy must be 'month' (of the effective date): '" + groupBy.getValue() + "'");
     }
-    String component = componentCode == null ? null : unescape(componentCode.getValue());
+    String component = componentCode == null ? null : CohortQuery.unescape(componentCode.getValue());
     String query = query(code.getValue(), component, request);
     List<Observation> observations = search.search(query);
 
@@ -209,31 +206,9 @@ public final class EncryptedMeanProvider {
 
   /** The search: the code (as {@code code} or {@code component-code}) and every parameter that is not ours. */
   private static String query(String code, String component, RequestDetails request) {
-    StringBuilder query = new StringBuilder();
-    append(query, component == null ? "code" : "component-code", component == null ? code : component);
-    if (component != null) {
-      append(query, "code", code);
-    }
-    for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
-      if (OWN_PARAMETERS.contains(parameter.getKey())) {
-        continue;
-      }
-      if (parameter.getKey().startsWith("_") && !parameter.getKey().equals("_has")) {
-        throw new InvalidRequestException("search control parameter '" + parameter.getKey()
-            + "' is not supported here: the cohort is every matching Observation");
-      }
-      for (String value : parameter.getValue()) {
-        append(query, parameter.getKey(), value);
-      }
-    }
-    return query.toString();
-  }
-
-  private static void append(StringBuilder query, String name, String value) {
-    if (query.length() > 0) {
-      query.append('&');
-    }
-    query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    String codes = component == null ? "code=" + CohortQuery.encode(code)
+        : "component-code=" + CohortQuery.encode(component) + "&code=" + CohortQuery.encode(code);
+    return codes + CohortQuery.parameters(request, OWN_PARAMETERS);
   }
 
   private static Set<Statistic> statistics(List<CodeType> requested) {
@@ -243,7 +218,7 @@ public final class EncryptedMeanProvider {
       return wanted;
     }
     for (CodeType code : requested) {
-      for (String name : unescape(code.getValue()).split(",")) {
+      for (String name : CohortQuery.unescape(code.getValue()).split(",")) {
         wanted.add(switch (name.trim()) {
           case "sum" -> Statistic.SUM;
           case "mean" -> Statistic.MEAN;
@@ -256,11 +231,6 @@ public final class EncryptedMeanProvider {
       }
     }
     return wanted;
-  }
-
-  /** Undoes FHIR search escaping ({@code \|}, {@code \,}, {@code \$}), which clients apply to string values. */
-  private static String unescape(String value) {
-    return value.replace("\\|", "|").replace("\\,", ",").replace("\\$", "$");
   }
 
   private static String name(Statistic statistic) {

@@ -6,8 +6,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +54,7 @@ import org.homocloud.he.rlwe.Ciphertext;
  */
 public final class EncryptedRegressionProvider {
 
-  private static final Set<String> OWN_PARAMETERS = Set.of("model", "outcome", "feature", "aggregate", "_format",
-      "_pretty");
+  private static final Set<String> OWN_PARAMETERS = Set.of("model", "outcome", "feature", "aggregate");
 
   private final CohortSearch search;
   private final PackedValueReader values;
@@ -100,10 +97,10 @@ public final class EncryptedRegressionProvider {
     }
     List<String> codes = new ArrayList<>();
     for (StringType feature : features) {
-      codes.add(unescape(feature.getValue()));
+      codes.add(CohortQuery.unescape(feature.getValue()));
     }
-    codes.add(unescape(outcome.getValue()));
-    String cohort = cohortParameters(request);
+    codes.add(CohortQuery.unescape(outcome.getValue()));
+    String cohort = CohortQuery.parameters(request, OWN_PARAMETERS);
 
     // Per code, per patient: the values (latest first) the cohort search finds.
     List<Map<String, List<ValueLocation>>> perCode = new ArrayList<>();
@@ -185,7 +182,7 @@ public final class EncryptedRegressionProvider {
 
   /** Patient reference to that patient's values of {@code code}, latest effective date first. */
   private Map<String, List<ValueLocation>> valuesByPatient(String code, String cohort, boolean mean) {
-    List<Observation> observations = search.search("code=" + URLEncoder.encode(code, StandardCharsets.UTF_8) + cohort);
+    List<Observation> observations = search.search("code=" + CohortQuery.encode(code) + cohort);
     observations = new ArrayList<>(observations);
     observations.sort((a, b) -> effective(b).compareTo(effective(a)));
     Map<String, List<ValueLocation>> byPatient = new LinkedHashMap<>();
@@ -213,26 +210,5 @@ public final class EncryptedRegressionProvider {
       return observation.getEffectiveDateTimeType().getValueAsString();
     }
     return "";
-  }
-
-  private static String cohortParameters(RequestDetails request) {
-    StringBuilder query = new StringBuilder();
-    for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
-      if (OWN_PARAMETERS.contains(parameter.getKey())) {
-        continue;
-      }
-      if (parameter.getKey().startsWith("_") && !parameter.getKey().equals("_has")) {
-        throw new InvalidRequestException("search control parameter '" + parameter.getKey()
-            + "' is not supported here: the cohort is every matching Observation");
-      }
-      for (String value : parameter.getValue()) {
-        query.append('&').append(parameter.getKey()).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-      }
-    }
-    return query.toString();
-  }
-
-  private static String unescape(String value) {
-    return value.replace("\\|", "|").replace("\\,", ",").replace("\\$", "$");
   }
 }
