@@ -42,10 +42,23 @@ public final class RepackScheduler implements AutoCloseable {
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Lets a running round finish instead of interrupting it: an interrupt inside a JDBC call closes H2's file
+     * channel (ClosedByInterruptException), which closes the whole embedded database for every pool in this JVM.
+     */
     @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(2, TimeUnit.MINUTES)) {
+                LOG.warn("a repacking round did not finish within 2 minutes of shutdown; interrupting it");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
