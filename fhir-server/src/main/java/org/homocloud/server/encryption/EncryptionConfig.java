@@ -13,6 +13,7 @@ import org.homocloud.fhir.ingest.ObservationEncryptionInterceptor;
 import org.homocloud.fhir.keys.KeySetRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.homocloud.fhir.operations.CiphertextImportProvider;
+import org.homocloud.fhir.operations.CohortSearch;
 import org.homocloud.fhir.operations.EncryptedMeanProvider;
 import org.homocloud.fhir.operations.EncryptedRegressionProvider;
 import org.homocloud.fhir.operations.EncryptedValueProvider;
@@ -116,15 +117,25 @@ public class EncryptionConfig {
     }
 
     @Bean
+    public PackedValueReader packedValueReader(
+            PackingIndex packingIndex, CiphertextStore ciphertextStore, KeySetEngines keySetEngines) {
+        return new PackedValueReader(packingIndex, ciphertextStore, keySetEngines);
+    }
+
+    @Bean
+    public CohortSearch cohortSearch(DaoRegistry daoRegistry, MatchUrlService matchUrlService) {
+        return new JpaCohortSearch(daoRegistry, matchUrlService);
+    }
+
+    @Bean
     public EncryptedValueProvider encryptedValueProvider(
             DaoRegistry daoRegistry,
-            PackingIndex packingIndex,
-            CiphertextStore ciphertextStore,
+            PackedValueReader packedValueReader,
             KeySetEngines keySetEngines,
             RestfulServer restfulServer) {
         EncryptedValueProvider provider = new EncryptedValueProvider(
                 (id, request) -> (Observation) daoRegistry.getResourceDao(Observation.class).read(id, request),
-                new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
+                packedValueReader,
                 keySetEngines);
         restfulServer.registerProvider(provider);
         return provider;
@@ -143,36 +154,24 @@ public class EncryptionConfig {
 
     @Bean
     public EncryptedMeanProvider encryptedMeanProvider(
-            DaoRegistry daoRegistry,
-            MatchUrlService matchUrlService,
-            PackingIndex packingIndex,
-            CiphertextStore ciphertextStore,
+            CohortSearch cohortSearch,
+            PackedValueReader packedValueReader,
             KeySetEngines keySetEngines,
             EncryptionProperties encryption,
             RestfulServer restfulServer) {
-        EncryptedMeanProvider provider = new EncryptedMeanProvider(
-                new JpaCohortSearch(daoRegistry, matchUrlService),
-                new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
-                keySetEngines,
-                encryption.minCohortSize());
+        EncryptedMeanProvider provider = new EncryptedMeanProvider(cohortSearch, packedValueReader, keySetEngines, encryption.minCohortSize());
         restfulServer.registerProvider(provider);
         return provider;
     }
 
     @Bean
     public EncryptedRegressionProvider encryptedRegressionProvider(
-            DaoRegistry daoRegistry,
-            MatchUrlService matchUrlService,
-            PackingIndex packingIndex,
-            CiphertextStore ciphertextStore,
+            CohortSearch cohortSearch,
+            PackedValueReader packedValueReader,
             KeySetEngines keySetEngines,
             EncryptionProperties encryption,
             RestfulServer restfulServer) {
-        EncryptedRegressionProvider provider = new EncryptedRegressionProvider(
-                new JpaCohortSearch(daoRegistry, matchUrlService),
-                new PackedValueReader(packingIndex, ciphertextStore, keySetEngines),
-                keySetEngines,
-                encryption.minCohortSize());
+        EncryptedRegressionProvider provider = new EncryptedRegressionProvider(cohortSearch, packedValueReader, keySetEngines, encryption.minCohortSize());
         restfulServer.registerProvider(provider);
         return provider;
     }
