@@ -22,8 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code text}, {@code interpretation}, {@code note} (all three by default)
  * @param repackInterval how often parts written at ingest are folded into packed ciphertexts; zero turns
  *     the background repacker off
- * @param minCohortSize the fewest values an encrypted statistic may cover (422 below it), so that
- *     aggregate results never single out a record
+ * @param minCohortSize the fewest distinct patients an encrypted statistic may cover (422 below it), so
+ *     that aggregate results never single out a patient
  */
 @ConfigurationProperties("homocloud.encryption")
 public record EncryptionProperties(

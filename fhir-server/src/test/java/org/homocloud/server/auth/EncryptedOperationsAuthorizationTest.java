@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +41,7 @@ class EncryptedOperationsAuthorizationTest {
     private static TestKeySet keys;
     private static BackendServicesTokenClient tokens;
     private static String observationId;
-    private static String patient;
+    private static final String COHORT = "urn:auth-mean:" + TestResources.uniqueValue();
     private static final double[] WEIGHTS = {61.5, 70.25, 58.0, 82.75, 77.5, 64.0, 90.5, 55.25, 68.0, 73.5, 79.0};
 
     @BeforeAll
@@ -53,16 +54,25 @@ class EncryptedOperationsAuthorizationTest {
         keys = TestKeySet.register(server.bean(KeySetRegistry.class), "default");
         tokens = BackendServicesTokenClient.forLocalServer(dataDir, server.baseUrl());
         IGenericClient writer = client("system/*.cruds");
-        patient = writer.create().resource(TestResources.patient(TestResources.uniqueValue())).execute()
-                .getId().toUnqualifiedVersionless().getValue();
+        String patient = writer.create().resource(cohortPatient()).execute().getId().toUnqualifiedVersionless().getValue();
         observationId = writer.create().resource(TestResources.weight(patient, 72.5, "2024-03-01")).execute()
                 .getId().getIdPart();
+        // One weight per patient: the minimum cohort counts patients.
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (double weight : WEIGHTS) {
-            transaction.addEntry().setResource(TestResources.weight(patient, weight, "2024-04-01"))
+            String reference = "urn:uuid:" + TestResources.uniqueValue();
+            transaction.addEntry().setFullUrl(reference).setResource(cohortPatient())
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+            transaction.addEntry().setResource(TestResources.weight(reference, weight, "2024-04-01"))
                     .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
         }
         writer.transaction().withBundle(transaction).execute();
+    }
+
+    private static org.hl7.fhir.r4.model.Patient cohortPatient() {
+        org.hl7.fhir.r4.model.Patient cohortPatient = TestResources.patient(TestResources.uniqueValue());
+        cohortPatient.addIdentifier().setSystem(COHORT).setValue(TestResources.uniqueValue());
+        return cohortPatient;
     }
 
     @AfterAll
@@ -116,7 +126,7 @@ class EncryptedOperationsAuthorizationTest {
     private static Parameters mean(IGenericClient client) {
         return client.operation().onType("Observation").named("$encrypted-mean")
                 .withSearchParameter(Parameters.class, "code", new StringParam(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
-                .andSearchParameter("patient", new StringParam(patient))
+                .andSearchParameter("patient.identifier", new TokenParam(COHORT, null))
                 .andSearchParameter("statistic", new StringParam("mean"))
                 .useHttpGet().execute();
     }

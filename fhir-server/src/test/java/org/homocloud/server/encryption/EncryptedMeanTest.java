@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.HashMap;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.homocloud.server.support.ServerTestBase;
 import org.homocloud.server.support.TestKeySet;
 import org.homocloud.server.support.TestResources;
@@ -23,27 +27,21 @@ class EncryptedMeanTest extends ServerTestBase {
     TestKeySet testKeySet;
 
     @Test
-    void meanSumSumOfSquaresAndVariance_matchPlaintext_forOnePatientsWeights() {
+    void meanSumSumOfSquaresAndVariance_matchPlaintext_overFourteenPatients() {
         IGenericClient client = client();
-        String patient = newPatient(client);
+        String cohort = newCohort();
         double[] weights = new double[14];
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (int i = 0; i < weights.length; i++) {
             weights[i] = 60 + 1.75 * i + (i % 3) * 0.125;
-            transaction.addEntry().setResource(TestResources.weight(patient, weights[i],
-                    String.format("2024-%02d-15", 1 + i % 2))).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+            addWeight(transaction, addPatient(transaction, cohort), weights[i], String.format("2024-%02d-15", 1 + i % 2));
         }
         client.transaction().withBundle(transaction).execute();
 
-        Parameters result = client.operation().onType("Observation").named("$encrypted-mean")
-                .withSearchParameter(Parameters.class, "code", new ca.uhn.fhir.rest.param.StringParam(
-                        TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
-                .andSearchParameter("patient", new ca.uhn.fhir.rest.param.StringParam(patient))
-                .andSearchParameter("statistic", new ca.uhn.fhir.rest.param.StringParam("sum,mean,sumOfSquares,variance"))
-                .useHttpGet().execute();
+        Parameters result = mean(client, cohort, null, "sum,mean,sumOfSquares,variance");
 
-        assertThat(((org.hl7.fhir.r4.model.IntegerType) result.getParameter("count").getValue()).getValue())
-                .isEqualTo(weights.length);
+        assertThat(((IntegerType) result.getParameter("count").getValue()).getValue()).isEqualTo(weights.length);
+        assertThat(((IntegerType) result.getParameter("patients").getValue()).getValue()).isEqualTo(weights.length);
         Map<String, Double> decrypted = decrypt(result);
         double sum = 0;
         double sumOfSquares = 0;
@@ -61,59 +59,74 @@ class EncryptedMeanTest extends ServerTestBase {
     }
 
     @Test
-    void groupedByMonth_andBelowTheMinimum_is422() {
+    void groupedByMonth_andAGroupBelowTheMinimumOfPatients_is422() {
         IGenericClient client = client();
-        String patient = newPatient(client);
+        String cohort = newCohort();
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (int i = 0; i < 14; i++) { // 10 in March, 4 in April
-            transaction.addEntry().setResource(TestResources.weight(patient, 70 + i,
-                    i < 10 ? "2023-03-" + (10 + i) : "2023-04-0" + (i - 9))).getRequest().setMethod(Bundle.HTTPVerb.POST)
-                    .setUrl("Observation");
+        for (int i = 0; i < 14; i++) { // 10 patients in March, 4 in April
+            addWeight(transaction, addPatient(transaction, cohort), 70 + i,
+                    i < 10 ? "2023-03-" + (10 + i) : "2023-04-0" + (i - 9));
         }
         client.transaction().withBundle(transaction).execute();
 
-        assertThatThrownBy(() -> mean(client, patient, "month"))
+        assertThatThrownBy(() -> mean(client, cohort, "month", null))
                 .isInstanceOf(UnprocessableEntityException.class)
-                .hasMessageContaining("group 2023-04 has 4 value(s), fewer than the minimum of 10");
+                .hasMessageContaining("group 2023-04 has 4 value(s) from 4 patient(s), fewer patients than the minimum of 10");
         Parameters march = client.operation().onType("Observation").named("$encrypted-mean")
-                .withSearchParameter(Parameters.class, "code", new ca.uhn.fhir.rest.param.StringParam(
-                        TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
-                .andSearchParameter("patient", new ca.uhn.fhir.rest.param.StringParam(patient))
-                .andSearchParameter("date", new ca.uhn.fhir.rest.param.StringParam("lt2023-04-01"))
-                .andSearchParameter("groupBy", new ca.uhn.fhir.rest.param.StringParam("month"))
+                .withSearchParameter(Parameters.class, "code", new StringParam(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
+                .andSearchParameter("patient.identifier", new TokenParam(cohort, null))
+                .andSearchParameter("date", new StringParam("lt2023-04-01"))
+                .andSearchParameter("groupBy", new StringParam("month"))
                 .useHttpGet().execute();
         Parameters.ParametersParameterComponent statistic = march.getParameter().stream()
                 .filter(p -> p.getName().equals("statistic")).findFirst().orElseThrow();
         assertThat(part(statistic, "group").primitiveValue()).isEqualTo("2023-03");
         check("March mean", 74.5, testKeySet.decryptResult(((Base64BinaryType) part(statistic, "ciphertext")).getValue()));
+    }
 
-        String few = newPatient(client);
-        client.create().resource(TestResources.weight(few, 80, "2023-05-05")).execute();
-        assertThatThrownBy(() -> mean(client, few, null))
+    /**
+     * Many values of one patient are still one patient: an aggregate-only user must not read a patient's mean by
+     * asking for a cohort of one.
+     */
+    @Test
+    void manyValuesOfOnePatient_areRefused_becauseTheMinimumCountsPatients() {
+        IGenericClient client = client();
+        String cohort = newCohort();
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        String patient = addPatient(transaction, cohort);
+        for (int i = 0; i < 12; i++) {
+            addWeight(transaction, patient, 80 + i, "2023-05-0" + (1 + i % 9));
+        }
+        client.transaction().withBundle(transaction).execute();
+
+        assertThatThrownBy(() -> mean(client, cohort, null, null))
                 .isInstanceOf(UnprocessableEntityException.class)
-                .hasMessageContaining("fewer than the minimum of 10");
+                .hasMessageContaining("the cohort has 12 value(s) from 1 patient(s), fewer patients than the minimum of 10");
     }
 
     @Test
     void unknownStatisticOrNoMatch_getAClearOutcome() {
         IGenericClient client = client();
-        String patient = newPatient(client);
-        assertThatThrownBy(() -> mean(client, patient, null))
+        String cohort = newCohort();
+        assertThatThrownBy(() -> mean(client, cohort, null, null))
                 .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("no encrypted value matches");
         assertThatThrownBy(() -> client.operation().onType("Observation").named("$encrypted-mean")
-                        .withSearchParameter(Parameters.class, "code", new ca.uhn.fhir.rest.param.StringParam("29463-7"))
-                        .andSearchParameter("statistic", new ca.uhn.fhir.rest.param.StringParam("median"))
+                        .withSearchParameter(Parameters.class, "code", new StringParam("29463-7"))
+                        .andSearchParameter("statistic", new StringParam("median"))
                         .useHttpGet().execute())
                 .hasMessageContaining("unknown statistic 'median'");
     }
 
-    private Parameters mean(IGenericClient client, String patient, String groupBy) {
+    /** The mean of body weight over the patients of {@code cohort}, as a chained identifier search. */
+    private Parameters mean(IGenericClient client, String cohort, String groupBy, String statistics) {
         var operation = client.operation().onType("Observation").named("$encrypted-mean")
-                .withSearchParameter(Parameters.class, "code", new ca.uhn.fhir.rest.param.StringParam(
-                        TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
-                .andSearchParameter("patient", new ca.uhn.fhir.rest.param.StringParam(patient));
+                .withSearchParameter(Parameters.class, "code", new StringParam(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))
+                .andSearchParameter("patient.identifier", new TokenParam(cohort, null));
         if (groupBy != null) {
-            operation = operation.andSearchParameter("groupBy", new ca.uhn.fhir.rest.param.StringParam(groupBy));
+            operation = operation.andSearchParameter("groupBy", new StringParam(groupBy));
+        }
+        if (statistics != null) {
+            operation = operation.andSearchParameter("statistic", new StringParam(statistics));
         }
         return operation.useHttpGet().execute();
     }
@@ -140,8 +153,23 @@ class EncryptedMeanTest extends ServerTestBase {
         assertThat(relative).as(what).isLessThan(1e-6);
     }
 
-    private static String newPatient(IGenericClient client) {
-        return "Patient/" + client.create().resource(TestResources.patient(TestResources.uniqueValue())).execute()
-                .getId().getIdPart();
+    /** An identifier system only this test's patients carry, so other tests' data on the shared server stay out. */
+    private static String newCohort() {
+        return "urn:mean:" + TestResources.uniqueValue();
+    }
+
+    /** Adds a patient of {@code cohort} to {@code transaction}; returns its temporary reference. */
+    private static String addPatient(Bundle transaction, String cohort) {
+        Patient patient = TestResources.patient(TestResources.uniqueValue());
+        patient.addIdentifier().setSystem(cohort).setValue(TestResources.uniqueValue());
+        String reference = "urn:uuid:" + TestResources.uniqueValue();
+        transaction.addEntry().setFullUrl(reference).setResource(patient).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        return reference;
+    }
+
+    private static void addWeight(Bundle transaction, String patient, double kg, String effective) {
+        transaction.addEntry().setResource(TestResources.weight(patient, kg, effective)).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
     }
 }

@@ -50,8 +50,9 @@ import org.homocloud.he.rlwe.Ciphertext;
  * {@code unit}, and one {@code statistic} per result, parts {@code name} (sum, mean, sumOfSquares,
  * variance), {@code group} (with {@code groupBy=month}, e.g. 2020-03) and its {@code count},
  * {@code ciphertext} (value in slot 0, at the ciphertext's own scale), {@code level}, {@code logScale}.
- * A cohort (or group) below the minimum size is refused with 422, so that statistics never single out a
- * record.
+ * {@code patients} is the plaintext number of distinct subjects behind the values. A cohort (or group) with fewer
+ * distinct patients than the minimum is refused with 422: counting values instead would let an aggregate-only
+ * user ask for one patient's ten blood pressures and read that patient's mean.
  */
 public final class EncryptedMeanProvider {
 
@@ -112,7 +113,7 @@ public final class EncryptedMeanProvider {
       }
       units.add(quantity.hasCode() ? quantity.getCode() : quantity.getUnit());
       String key = byMonth ? month(observation) : "all";
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Member(location));
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Member(location, contributor(observation)));
     }
     int count = groups.values().stream().mapToInt(List::size).sum();
     if (count == 0) {
@@ -124,17 +125,19 @@ public final class EncryptedMeanProvider {
           + ": narrow the search to one unit");
     }
     for (Map.Entry<String, List<Member>> group : groups.entrySet()) {
-      if (group.getValue().size() < minimumCohort) {
+      long patients = patients(group.getValue());
+      if (patients < minimumCohort) {
         throw new UnprocessableEntityException((byMonth ? "group " + group.getKey() + " has " : "the cohort has ")
-            + group.getValue().size() + " value(s), fewer than the minimum of " + minimumCohort
-            + ": widen the search" + (byMonth ? " or drop groupBy" : ""));
+            + group.getValue().size() + " value(s) from " + patients + " patient(s), fewer patients than the minimum of "
+            + minimumCohort + ": widen the search" + (byMonth ? " or drop groupBy" : ""));
       }
     }
-    return compute(groups, wanted, code.getValue(), units.iterator().next(), count, byMonth);
+    long patients = patients(groups.values().stream().flatMap(List::stream).toList());
+    return compute(groups, wanted, code.getValue(), units.iterator().next(), count, patients, byMonth);
   }
 
   private Parameters compute(Map<String, List<Member>> groups, Set<Statistic> wanted, String code, String unit,
-      int count, boolean byMonth) {
+      int count, long patients, boolean byMonth) {
     ValueLocation first = groups.values().iterator().next().get(0).location;
     for (List<Member> members : groups.values()) {
       for (Member member : members) {
@@ -182,6 +185,7 @@ public final class EncryptedMeanProvider {
     }
     Parameters out = new Parameters();
     out.addParameter().setName("count").setValue(new IntegerType(count));
+    out.addParameter().setName("patients").setValue(new IntegerType(Math.toIntExact(patients)));
     out.addParameter().setName("keySet").setValue(new StringType(first.keySetId()));
     out.addParameter().setName("keySetVersion").setValue(new IntegerType(first.keySetVersion()));
     out.addParameter().setName("code").setValue(new StringType(code));
@@ -274,5 +278,20 @@ public final class EncryptedMeanProvider {
     return "unknown";
   }
 
-  private record Member(ValueLocation location) {}
+  /**
+   * Who a value is about: the subject reference, or the Observation itself when it has none (an unattributed
+   * value stands alone, so it can never make a cohort look larger than the records behind it).
+   */
+  private static String contributor(Observation observation) {
+    if (observation.hasSubject() && observation.getSubject().hasReference()) {
+      return observation.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue();
+    }
+    return "Observation/" + observation.getIdElement().getIdPart();
+  }
+
+  private static long patients(List<Member> members) {
+    return members.stream().map(Member::contributor).distinct().count();
+  }
+
+  private record Member(ValueLocation location, String contributor) {}
 }
