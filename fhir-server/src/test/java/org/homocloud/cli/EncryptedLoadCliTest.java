@@ -54,11 +54,12 @@ class EncryptedLoadCliTest extends ServerTestBase {
                 "--preset", TEST_PRESET, "--server", baseUrl(), "--upload");
         assertThat(created.exitCode()).as(created.err()).isZero();
         List<UniquePatientBundle> bundles = SyntheaBundles.files().stream()
-                .sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(3)
+                .sorted(Comparator.comparingLong(EncryptedLoadCliTest::size)).limit(10) // the server's minimum cohort
                 .map(f -> UniquePatientBundle.copyOf(f, dir, CLIENT_CONTEXT)).toList();
 
-        CliRun loaded = CliRun.of(PASSPHRASE, "load", "--encrypt", "--key", key.toString(), "--server", baseUrl(), "--json",
-                bundles.get(0).file().toString(), bundles.get(1).file().toString(), bundles.get(2).file().toString());
+        List<String> arguments = new ArrayList<>(List.of("load", "--encrypt", "--key", key.toString(), "--server", baseUrl(), "--json"));
+        bundles.forEach(bundle -> arguments.add(bundle.file().toString()));
+        CliRun loaded = CliRun.of(PASSPHRASE, arguments.toArray(String[]::new));
 
         assertThat(loaded.exitCode()).as(loaded.err()).isZero();
         JsonNode load = loaded.json();
@@ -110,15 +111,20 @@ class EncryptedLoadCliTest extends ServerTestBase {
             throws IOException, InterruptedException {
         Map<String, List<Double>> byCode = new HashMap<>();
         List<String> subjects = new ArrayList<>();
+        Map<String, java.util.Set<String>> patientsByCode = new HashMap<>();
         for (UniquePatientBundle bundle : bundles) {
-            subjects.add("Patient/" + patientId(bundle.identifier()));
+            String subject = "Patient/" + patientId(bundle.identifier());
+            subjects.add(subject);
             bundle.source().getEntry().stream().filter(e -> e.getResource() instanceof Observation)
                     .map(e -> (Observation) e.getResource()).filter(o -> o.hasValueQuantity() && o.getValueQuantity().hasValue())
-                    .forEach(o -> byCode.computeIfAbsent(o.getCode().getCodingFirstRep().getSystem() + "|"
-                            + o.getCode().getCodingFirstRep().getCode(), k -> new ArrayList<>()).add(o.getValueQuantity().getValue().doubleValue()));
+                    .forEach(o -> {
+                        String code = o.getCode().getCodingFirstRep().getSystem() + "|" + o.getCode().getCodingFirstRep().getCode();
+                        byCode.computeIfAbsent(code, k -> new ArrayList<>()).add(o.getValueQuantity().getValue().doubleValue());
+                        patientsByCode.computeIfAbsent(code, k -> new java.util.HashSet<>()).add(subject);
+                    });
         }
         Map.Entry<String, List<Double>> most = byCode.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
-        assertThat(most.getValue()).as("a cohort at least the server's minimum size").hasSizeGreaterThanOrEqualTo(10);
+        assertThat(patientsByCode.get(most.getKey())).as("a cohort at least the server's minimum size").hasSizeGreaterThanOrEqualTo(10);
         String url = baseUrl() + "/Observation/$encrypted-mean?code=" + URLEncoder.encode(most.getKey(), StandardCharsets.UTF_8)
                 + "&statistic=sum,mean&subject=" + URLEncoder.encode(String.join(",", subjects), StandardCharsets.UTF_8);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
@@ -150,6 +156,7 @@ class EncryptedLoadCliTest extends ServerTestBase {
         System.out.printf("./homocloud mean: count %d, mean %.6f (plaintext %.6f), variance %.6f (plaintext %.6f)%n",
                 answer.get("count").asInt(), answer.get("mean").asDouble(), mean, answer.get("variance").asDouble(), variance);
         assertThat(answer.get("count").asInt()).isEqualTo(most.getValue().size());
+        assertThat(answer.get("patients").asInt()).isEqualTo(patientsByCode.get(most.getKey()).size());
         assertThat(Math.abs(answer.get("mean").asDouble() - mean)).isLessThan(1e-4);
         assertThat(Math.abs(answer.get("variance").asDouble() - variance) / variance).isLessThan(1e-4);
         assertThat(answer.get("standardDeviation").asDouble()).isCloseTo(Math.sqrt(variance),

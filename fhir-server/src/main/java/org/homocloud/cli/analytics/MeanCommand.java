@@ -106,6 +106,9 @@ public final class MeanCommand implements Callable<Integer> {
             document.put("componentCode", CohortOptions.token(componentCode));
         }
         document.put("count", Integer.parseInt(answer.getParameter("count").getValue().primitiveValue()));
+        if (answer.getParameter("patients") != null) {
+            document.put("patients", Integer.parseInt(answer.getParameter("patients").getValue().primitiveValue()));
+        }
         document.put("unit", unit);
         if (groupBy == null) {
             document.putAll(groups.getOrDefault("", Map.of()));
@@ -113,7 +116,9 @@ public final class MeanCommand implements Callable<Integer> {
             document.put("groups", new ArrayList<>(groups.values()));
         }
         if (!output.json()) {
-            output.line("count = " + document.get("count") + (unit == null ? "" : " (unit " + unit + ")"));
+            output.line("count = " + document.get("count")
+                    + (document.containsKey("patients") ? " values from " + document.get("patients") + " patients" : "")
+                    + (unit == null ? "" : " (unit " + unit + ")"));
             groups.forEach((group, row) -> row.forEach((name, value) -> {
                 if (!name.equals("group") && !name.equals("count")) {
                     output.line((group.isEmpty() ? "" : group + " ") + name + " = " + format(value));
