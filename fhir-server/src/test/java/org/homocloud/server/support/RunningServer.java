@@ -21,11 +21,15 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on a random loopback port; {@code properties} are {@code key=value} pairs, passed as
-     * command-line arguments so that they win over application.yaml and profile files, as an operator's would.
+     * Starts a server on loopback, on a random port unless {@code server.port} is given; {@code properties} are
+     * {@code key=value} pairs, passed as command-line arguments so that they win over application.yaml and
+     * profile files, as an operator's would.
      */
     public static RunningServer start(String profile, String... properties) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
+        List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1"));
+        if (Arrays.stream(properties).noneMatch(p -> p.startsWith("server.port="))) {
+            args.add("--server.port=0");
+        }
         for (String property : properties) {
             args.add("--" + property);
         }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 import org.homocloud.server.auth.SecurityProperties;
 import org.homocloud.server.fhir.FhirServerProperties;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -26,8 +28,8 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -107,14 +109,23 @@ public class AuthorizationServerConfig {
         return ClientRegistrations.repository(security, cli);
     }
 
+    /** The authorization server's tables (authorizations, consents, used assertion ids) in the FHIR database. */
     @Bean
-    public OAuth2AuthorizationService authorizationService() {
-        return new InMemoryOAuth2AuthorizationService();
+    public JdbcTemplate authorizationJdbc(DataSource dataSource) {
+        AuthorizationTables.create(dataSource);
+        return new JdbcTemplate(dataSource);
+    }
+
+    /** Issued codes and tokens in the shared database: refresh and introspection survive restarts and span servers. */
+    @Bean
+    public OAuth2AuthorizationService authorizationService(JdbcTemplate authorizationJdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationService(authorizationJdbc, clients);
     }
 
     @Bean
-    public OAuth2AuthorizationConsentService authorizationConsentService() {
-        return new InMemoryOAuth2AuthorizationConsentService();
+    public OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate authorizationJdbc,
+            RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(authorizationJdbc, clients);
     }
 
     @Bean
@@ -128,8 +139,8 @@ public class AuthorizationServerConfig {
     }
 
     @Bean
-    public JtiReplayCache jtiReplayCache() {
-        return new JtiReplayCache(CLOCK);
+    public JtiReplayCache jtiReplayCache(JdbcTemplate authorizationJdbc) {
+        return new JtiReplayCache(authorizationJdbc, CLOCK);
     }
 
     /** Access and ID tokens as JWTs with launch context; refresh tokens only when offline or online access was granted. */

@@ -1,20 +1,28 @@
 package org.homocloud.server.auth.server;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.HexFormat;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Remembers the {@code jti} of every client assertion until the assertion expires, so that a captured
- * assertion cannot be replayed. Assertions live at most five minutes, which bounds the memory this takes.
+ * assertion cannot be replayed: not after a restart, and not against another server that shares the
+ * database (the primary key decides, so two servers racing on one assertion accept it once). Assertions
+ * live at most five minutes, which bounds the table.
  */
 public final class JtiReplayCache {
 
+    private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final ConcurrentMap<String, Instant> seen = new ConcurrentHashMap<>();
 
-    public JtiReplayCache(Clock clock) {
+    /** @param jdbc over a database holding {@link AuthorizationTables} */
+    public JtiReplayCache(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -24,8 +32,21 @@ public final class JtiReplayCache {
      * @return false when the same client already used this jti (a replay)
      */
     public boolean firstUse(String clientId, String jti, Instant expiresAt) {
-        Instant now = clock.instant();
-        seen.values().removeIf(expiry -> expiry.isBefore(now));
-        return seen.putIfAbsent(clientId + '\u0000' + jti, expiresAt) == null;
+        jdbc.update("DELETE FROM hc_assertion_jti WHERE expires_at < ?", clock.instant().toEpochMilli());
+        try {
+            jdbc.update("INSERT INTO hc_assertion_jti (client_jti_sha256, expires_at) VALUES (?, ?)",
+                    sha256(clientId + '\u0000' + jti), expiresAt.toEpochMilli());
+            return true;
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 }
