@@ -3,11 +3,14 @@ package org.homocloud.server.encryption;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.homocloud.fhir.operations.CohortSearch;
 
@@ -21,12 +24,21 @@ final class JpaCohortSearch implements CohortSearch {
     /** The most Observations one operation reads; each comes back from the DAO as a resource, in memory. */
     static final int MAX_COHORT_OBSERVATIONS = 2_000_000;
 
+    private static final int DEFAULT_PAGE = 5_000;
+
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
 
+    private final int page;
+
     JpaCohortSearch(DaoRegistry daoRegistry, MatchUrlService matchUrlService) {
+        this(daoRegistry, matchUrlService, DEFAULT_PAGE);
+    }
+
+    JpaCohortSearch(DaoRegistry daoRegistry, MatchUrlService matchUrlService, int page) {
         this.daoRegistry = daoRegistry;
         this.matchUrlService = matchUrlService;
+        this.page = page;
     }
 
     @Override
@@ -38,15 +50,23 @@ final class JpaCohortSearch implements CohortSearch {
         } catch (RuntimeException e) {
             throw new InvalidRequestException("the cohort search is not valid: " + e.getMessage());
         }
-        // A cohort is every match, never a page: a plain search becomes asynchronous past a few thousand matches
-        // (and getAllResources then fails), and a synchronous one stops at HAPI's internal limit of 10,000
-        // unless told otherwise. One more than the maximum tells a cohort that is too large from one that fits.
-        map.setLoadSynchronousUpTo(MAX_COHORT_OBSERVATIONS + 1);
-        IBundleProvider result = daoRegistry.getResourceDao(Observation.class).search(map, new SystemRequestDetails());
-        List<Observation> cohort = result.getAllResources().stream().map(Observation.class::cast).toList();
-        if (cohort.size() > MAX_COHORT_OBSERVATIONS) {
-            throw new UnprocessableEntityException("the cohort matches more than " + MAX_COHORT_OBSERVATIONS
-                    + " Observations: narrow the search (for example by date) and combine the results");
+        // A cohort is every match, so the result is read page by page to the end: HAPI runs a large search
+        // asynchronously (getAllResources then fails), and a synchronous one stops at its internal limit of
+        // 10,000. No cached search is reused: a cohort asked twice a minute apart must see what arrived between.
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.addHeader(Constants.HEADER_CACHE_CONTROL, Constants.CACHE_CONTROL_NO_CACHE);
+        IBundleProvider result = daoRegistry.getResourceDao(Observation.class).search(map, request);
+        List<Observation> cohort = new ArrayList<>();
+        for (int from = 0; ; from += page) {
+            List<IBaseResource> resources = result.getResources(from, from + page);
+            if (resources.isEmpty()) {
+                break;
+            }
+            resources.forEach(resource -> cohort.add((Observation) resource));
+            if (cohort.size() > MAX_COHORT_OBSERVATIONS) {
+                throw new UnprocessableEntityException("the cohort matches more than " + MAX_COHORT_OBSERVATIONS
+                        + " Observations: narrow the search (for example by date) and combine the results");
+            }
         }
         return cohort;
     }
