@@ -160,7 +160,7 @@ class KmsEnvelopeWrapperTest {
         try (KmsClient badSecret = FakeKmsClients.client(fake, AwsBasicCredentials.create(FakeKms.ACCESS_KEY_ID, "not-the-secret"))) {
             assertThatThrownBy(() -> open(file, parameters, badSecret))
                     .isInstanceOf(WrappingKeyUnavailableException.class)
-                    .hasMessageContaining("InvalidSignatureException");
+                    .hasMessageContaining("AWS refused the credentials (InvalidSignatureException)");
         }
 
         fake.addCredentials("AKIAAUDITOR000000001", "auditor-secret");

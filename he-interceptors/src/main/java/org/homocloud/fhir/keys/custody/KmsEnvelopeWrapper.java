@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -67,6 +68,11 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
   static final int MAX_ENCRYPTED_DATA_KEY_BYTES = 1024;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Error codes AWS answers when the request's signature or credentials are not accepted. */
+  private static final Set<String> CREDENTIAL_ERRORS = Set.of("InvalidSignatureException",
+      "UnrecognizedClientException", "IncompleteSignatureException", "MissingAuthenticationTokenException",
+      "ExpiredTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch");
 
   private final KmsClient kms;
   private final String kmsKeyId;
@@ -221,6 +227,10 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
       // AccessDeniedException has no class of its own in the SDK's KMS model; its error code says it.
       if ("AccessDeniedException".equals(errorCode(e))) {
         throw unavailable("AWS KMS denied access to " + keyId + ": " + message(e), e);
+      }
+      if (CREDENTIAL_ERRORS.contains(errorCode(e))) {
+        throw unavailable("AWS refused the credentials (" + errorCode(e) + "): " + message(e)
+            + " (credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS SDK's default chain)", e);
       }
       throw unavailable("AWS KMS refused to " + what + " " + keyId + " (" + errorCode(e) + "): " + message(e), e);
     } catch (SdkClientException e) {
