@@ -36,14 +36,16 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
  * ES256, an RSA key RS384 (or PS384 with {@code kms-algorithm: PS384}). Rotation is KMS's business: point the
  * option at a new key and restart (tokens signed by the old key fail after the restart, within their lifetime).
  */
-public final class KmsTokenSigning implements TokenSigning {
+public final class KmsTokenSigning implements TokenSigning, AutoCloseable {
 
+    private final KmsClient kms;
     private final String keyArn;
     private final JWSAlgorithm algorithm;
     private final JWK publicKey;
     private final JwtEncoder encoder;
 
-    private KmsTokenSigning(String keyArn, JWSAlgorithm algorithm, JWK publicKey, JwtEncoder encoder) {
+    private KmsTokenSigning(KmsClient kms, String keyArn, JWSAlgorithm algorithm, JWK publicKey, JwtEncoder encoder) {
+        this.kms = kms;
         this.keyArn = keyArn;
         this.algorithm = algorithm;
         this.publicKey = publicKey;
@@ -65,7 +67,8 @@ public final class KmsTokenSigning implements TokenSigning {
 
     /**
      * Fetches the public key of {@code keyId} through {@code kms} and picks the JWS algorithm from its key spec
-     * ({@code rsaAlgorithm}: RS384 or PS384 for RSA keys, blank for the default RS384).
+     * ({@code rsaAlgorithm}: RS384 or PS384 for RSA keys, blank for the default RS384). {@link #close()} closes
+     * {@code kms}.
      */
     public static KmsTokenSigning connect(KmsClient kms, String keyId, String rsaAlgorithm) {
         GetPublicKeyResponse response;
@@ -84,7 +87,7 @@ public final class KmsTokenSigning implements TokenSigning {
         String kid = "kms-" + keyArn.substring(keyArn.lastIndexOf('/') + 1);
         JWK jwk = publicJwk(response.publicKey().asByteArray(), algorithm, kid);
         KmsJwsSigner signer = new KmsJwsSigner(kms, keyArn, algorithm);
-        return new KmsTokenSigning(keyArn, algorithm, jwk, new KmsJwtEncoder(signer, algorithm, kid));
+        return new KmsTokenSigning(kms, keyArn, algorithm, jwk, new KmsJwtEncoder(signer, algorithm, kid));
     }
 
     private static JWSAlgorithm algorithmFor(KeySpec spec, String rsaAlgorithm, String keyId) {
@@ -151,5 +154,11 @@ public final class KmsTokenSigning implements TokenSigning {
     @Override
     public JwtEncoder encoder() {
         return encoder;
+    }
+
+    /** Closes the KMS client (Spring calls this when the application stops). */
+    @Override
+    public void close() {
+        kms.close();
     }
 }
