@@ -15,9 +15,13 @@ record CliRun(int exitCode, String out, String err) {
 
     /** Runs {@code args} with {@code passphrase} in HOMOCLOUD_KEY_PASSPHRASE (none when null) and no terminal. */
     static CliRun of(String passphrase, String... args) {
+        return withVariables(passphrase == null ? Map.of() : Map.of(CliEnvironment.PASSPHRASE_VARIABLE, passphrase), args);
+    }
+
+    /** Runs {@code args} with exactly {@code variables} as its environment (e.g. AWS credentials) and no terminal. */
+    static CliRun withVariables(Map<String, String> variables, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> variables = passphrase == null ? Map.of() : Map.of(CliEnvironment.PASSPHRASE_VARIABLE, passphrase);
         CliEnvironment environment = new CliEnvironment(variables, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Optional.empty());
         int code = HomocloudCli.run(environment, args);

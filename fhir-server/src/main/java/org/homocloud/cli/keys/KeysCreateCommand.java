@@ -17,6 +17,7 @@ import org.homocloud.cli.ServerOptions;
 import org.homocloud.fhir.keys.KeySetIds;
 import org.homocloud.fhir.keys.custody.CustodianKeyFile;
 import org.homocloud.fhir.keys.custody.KeyFileException;
+import org.homocloud.fhir.keys.custody.KmsEnvelopeWrapper;
 import org.homocloud.fhir.keys.custody.PassphraseWrapper;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.rlwe.KeyGenerator;
@@ -25,14 +26,17 @@ import org.homocloud.he.rlwe.SecretKeyAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * {@code keys create}: a new secret key in a passphrase-protected key file (owner-only), and its public
- * material in a key-set upload file beside it ({@code KEY.keyset}); with {@code --upload}, registered on the
- * server at once.
+ * {@code keys create}: a new secret key in a key file (owner-only) wrapped by a passphrase or, with
+ * {@code --kms-key-id}, by an AWS KMS key (escrow: whoever may use that KMS key for {@code Decrypt} can open the
+ * file), and its public material in a key-set upload file beside it ({@code KEY.keyset}); with {@code --upload},
+ * registered on the server at once.
  */
 @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Create a key set: secret key to --key (passphrase-protected), public material to KEY.keyset.")
+        description = "Create a key set: secret key to --key (passphrase-protected, or wrapped by an AWS KMS key with "
+                + "--kms-key-id), public material to KEY.keyset.")
 public final class KeysCreateCommand implements Callable<Integer> {
 
     private final CliEnvironment environment;
@@ -54,6 +58,20 @@ public final class KeysCreateCommand implements Callable<Integer> {
     @Option(names = "--upload", description = "upload the public material to --server afterwards")
     boolean upload;
 
+    @Option(names = "--kms-key-id", paramLabel = "ARN_OR_ALIAS",
+            description = "wrap the secret key with this AWS KMS symmetric key (key id, key ARN, alias/NAME or alias ARN) "
+                    + "instead of a passphrase; credentials from AWS_ACCESS_KEY_ID etc. or the SDK's default chain")
+    String kmsKeyId;
+
+    @Option(names = "--kms-endpoint", paramLabel = "URL",
+            description = "AWS KMS endpoint (a VPC endpoint, a test KMS); default: " + KmsClients.ENDPOINT_VARIABLE
+                    + ", AWS_ENDPOINT_URL_KMS, else the region's public endpoint")
+    String kmsEndpoint;
+
+    @Option(names = "--kms-region", paramLabel = "REGION",
+            description = "AWS region of the KMS key; default: the region in a key ARN, else AWS_REGION")
+    String kmsRegion;
+
     KeysCreateCommand(CliEnvironment environment) {
         this.environment = environment;
     }
@@ -72,19 +90,14 @@ public final class KeysCreateCommand implements Callable<Integer> {
         if (Files.exists(keyFile)) {
             throw new CliException(ExitCode.KEY_FILE, "key file " + keyFile + " exists; refusing to overwrite a secret key");
         }
-        char[] passphrase = Passphrases.forCreating(environment, keyFile.toString());
+        if (kmsKeyId == null && (kmsEndpoint != null || kmsRegion != null)) {
+            throw new CliException(ExitCode.FAILED, "--kms-endpoint and --kms-region need --kms-key-id");
+        }
         long start = System.nanoTime();
         SecretKey secretKey = new KeyGenerator(parameters.rlwe()).generateSecretKey();
-        PassphraseWrapper wrapper = new PassphraseWrapper(passphrase);
-        Arrays.fill(passphrase, '\0');
-        try {
-            CustodianKeyFile.write(keyFile, keySetId, secretKey, parameters, wrapper, SecretKeyAccess.insecureSecretAccess());
-        } catch (KeyFileException e) {
-            throw new CliException(ExitCode.KEY_FILE, e.getMessage(), e);
-        } finally {
-            wrapper.destroy();
-        }
-        output.progress("secret key written to " + keyFile + " (owner-only; keep it and its passphrase safe)");
+        String wrappedBy = kmsKeyId == null ? writeWithPassphrase(parameters, secretKey) : writeWithKms(parameters, secretKey);
+        output.progress("secret key written to " + keyFile + " (owner-only; " + (kmsKeyId == null
+                ? "keep it and its passphrase safe)" : "wrapped by AWS KMS key " + wrappedBy + ")"));
         PublicMaterial.Written written = PublicMaterial.write(materialFile, parameters, secretKey);
         double seconds = (System.nanoTime() - start) / 1e9;
         output.line(String.format("key set '%s' (%s: logN %d, %d slots%s): secret key %s, public material %s"
@@ -96,6 +109,11 @@ public final class KeysCreateCommand implements Callable<Integer> {
         result.put("keySet", keySetId);
         result.put("preset", preset);
         result.put("keyFile", keyFile.toString());
+        result.put("keyFileBytes", Files.size(keyFile));
+        result.put("wrapping", kmsKeyId == null ? "passphrase" : "aws-kms");
+        if (kmsKeyId != null) {
+            result.put("kmsKeyArn", wrappedBy);
+        }
         result.put("publicMaterialFile", materialFile.toString());
         result.put("publicMaterialBytes", written.bytes());
         result.put("galoisKeys", written.galoisKeys());
@@ -106,5 +124,30 @@ public final class KeysCreateCommand implements Callable<Integer> {
         }
         output.document(result);
         return 0;
+    }
+
+    private String writeWithPassphrase(CkksParameters parameters, SecretKey secretKey) {
+        char[] passphrase = Passphrases.forCreating(environment, keyFile.toString());
+        PassphraseWrapper wrapper = new PassphraseWrapper(passphrase);
+        Arrays.fill(passphrase, '\0');
+        try {
+            CustodianKeyFile.write(keyFile, keySetId, secretKey, parameters, wrapper, SecretKeyAccess.insecureSecretAccess());
+            return "passphrase";
+        } catch (KeyFileException e) {
+            throw new CliException(ExitCode.KEY_FILE, e.getMessage(), e);
+        } finally {
+            wrapper.destroy();
+        }
+    }
+
+    /** Wraps with one KMS GenerateDataKey; a refused or unknown KMS key fails before anything is written. */
+    private String writeWithKms(CkksParameters parameters, SecretKey secretKey) {
+        try (KmsClient kms = KmsClients.create(environment, kmsKeyId, kmsEndpoint, kmsRegion)) {
+            KmsEnvelopeWrapper wrapper = KmsEnvelopeWrapper.forWriting(kms, kmsKeyId, keySetId, parameters.fingerprint());
+            CustodianKeyFile.write(keyFile, keySetId, secretKey, parameters, wrapper, SecretKeyAccess.insecureSecretAccess());
+            return KmsEnvelopeWrapper.kmsKeyArnOf(CustodianKeyFile.readHeader(keyFile).wrappingParameters());
+        } catch (KeyFileException e) {
+            throw new CliException(ExitCode.KEY_FILE, "cannot create key file " + keyFile + ": " + e.getMessage(), e);
+        }
     }
 }

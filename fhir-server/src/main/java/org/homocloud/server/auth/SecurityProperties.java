@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lockout how long a locked account stays locked
  * @param corsAllowedOrigins browser origins allowed to call discovery, the token endpoint and {@code /fhir}
  * @param clients further registered clients
+ * @param signing what signs the embedded server's tokens: the JWK set under {@code auth-dir} (default) or an AWS
+ *     KMS key
  */
 @ConfigurationProperties("homocloud.security")
 public record SecurityProperties(
@@ -46,7 +48,8 @@ public record SecurityProperties(
         @DefaultValue("5") int maxFailedLogins,
         @DefaultValue("PT15M") Duration lockout,
         @DefaultValue("*") List<String> corsAllowedOrigins,
-        @DefaultValue List<Client> clients) {
+        @DefaultValue List<Client> clients,
+        @DefaultValue Signing signing) {
 
     public SecurityProperties {
         if (maxFailedLogins < 1) {
@@ -65,6 +68,30 @@ public record SecurityProperties(
     /** The directory holding keys and accounts: the configured one, or {@code auth} under the data directory. */
     public Path authDirectory(Path dataDir) {
         return authDir.isBlank() ? dataDir.resolve("auth") : Path.of(authDir);
+    }
+
+    /**
+     * Token signing ({@code homocloud.security.signing.*}). Blank {@code kms-key-id}: the persisted, rotating RSA
+     * JWK set under {@code auth-dir}. Otherwise an asymmetric AWS KMS key signs (its private key never leaves KMS);
+     * credentials come from the AWS SDK's default chain (environment, {@code aws.accessKeyId} system properties,
+     * profile, container or instance role).
+     *
+     * @param kmsKeyId key id, key ARN, alias name or alias ARN of a SIGN_VERIFY key (ECC_NIST_P384, ECC_NIST_P256,
+     *     RSA_2048/3072/4096)
+     * @param kmsEndpoint KMS endpoint override (a VPC endpoint, a test KMS); blank: the region's public endpoint
+     * @param kmsRegion the key's region; blank: the region in a key ARN, else the SDK's default chain
+     * @param kmsAlgorithm for an RSA key, RS384 (blank, the default) or PS384
+     */
+    public record Signing(
+            @DefaultValue("") String kmsKeyId,
+            @DefaultValue("") String kmsEndpoint,
+            @DefaultValue("") String kmsRegion,
+            @DefaultValue("") String kmsAlgorithm) {
+
+        /** Whether a KMS key signs tokens. */
+        public boolean usesKms() {
+            return !kmsKeyId.isBlank();
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.homocloud.server.auth.SecurityProperties;
 import org.homocloud.server.auth.server.SecurityUrls;
-import org.homocloud.server.auth.server.SigningKeys;
+import org.homocloud.server.auth.server.TokenSigning;
 import org.homocloud.server.fhir.FhirServerProperties;
 import org.homocloud.server.fhir.RestfulServerConfig;
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,12 +53,12 @@ public class ResourceServerConfig {
      * against the JWKS named in its discovery document (fetched on first use).
      */
     @Bean
-    public JwtDecoder accessTokenDecoder(SecurityProperties security, ObjectProvider<SigningKeys> embeddedKeys) {
+    public JwtDecoder accessTokenDecoder(SecurityProperties security, ObjectProvider<TokenSigning> embeddedSigning) {
         NimbusJwtDecoder decoder;
         if (security.externalIssuer().isBlank()) {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
-                    SigningKeys.ALGORITHM, embeddedKeys.getObject().verificationSource()));
+            TokenSigning signing = embeddedSigning.getObject();
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(signing.algorithm(), signing.verificationSource()));
             processor.setJWTClaimsSetVerifier((claims, context) -> {});
             decoder = new NimbusJwtDecoder(processor);
             decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator()));

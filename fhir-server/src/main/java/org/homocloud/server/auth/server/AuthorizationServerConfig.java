@@ -27,7 +27,6 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
@@ -64,6 +63,9 @@ public class AuthorizationServerConfig {
     static final String EMBEDDED =
             "${homocloud.security.enabled:true} and '${homocloud.security.external-issuer:}' == ''";
 
+    /** No KMS key configured for token signing. */
+    static final String LOCAL_SIGNING = "'${homocloud.security.signing.kms-key-id:}' == ''";
+
     private static final Clock CLOCK = Clock.systemUTC();
 
     /** EHR launch handles are used within moments of being minted; an hour is generous. */
@@ -73,10 +75,19 @@ public class AuthorizationServerConfig {
         return security.authDirectory(storage.dataDir());
     }
 
+    /** The default: a rotating RSA JWK set persisted under the auth directory. */
     @Bean
+    @ConditionalOnExpression(AuthorizationServerConfig.LOCAL_SIGNING)
     public SigningKeys signingKeys(SecurityProperties security, StorageProperties storage) {
         return SigningKeys.load(authDir(security, storage).resolve("signing-keys.jwks.json"),
                 security.signingKeyRotation(), CLOCK);
+    }
+
+    /** With {@code homocloud.security.signing.kms-key-id}: an AWS KMS key signs, and no local key is made. */
+    @Bean
+    @ConditionalOnExpression("!(" + AuthorizationServerConfig.LOCAL_SIGNING + ")")
+    public KmsTokenSigning kmsTokenSigning(SecurityProperties security) {
+        return KmsTokenSigning.connect(security.signing());
     }
 
     @Bean
@@ -129,13 +140,13 @@ public class AuthorizationServerConfig {
     }
 
     @Bean
-    public JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
-        return keys.verificationSource();
+    public JWKSource<SecurityContext> jwkSource(TokenSigning signing) {
+        return signing.verificationSource();
     }
 
     @Bean
-    public JwtEncoder jwtEncoder(SigningKeys keys) {
-        return new NimbusJwtEncoder(keys.signingSource());
+    public JwtEncoder jwtEncoder(TokenSigning signing) {
+        return signing.encoder();
     }
 
     @Bean
@@ -177,14 +188,20 @@ public class AuthorizationServerConfig {
             JtiReplayCache jtis,
             LaunchContexts launches,
             SecurityUrls urls,
-            JwtDecoder accessTokenDecoder) throws Exception {
+            JwtDecoder accessTokenDecoder,
+            TokenSigning signing) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         SmartAuthorizationRequestValidator requestValidator = new SmartAuthorizationRequestValidator(
                 () -> urls.fhirBase(AuthorizationServerContextHolder.getContext().getIssuer()), launches);
         ClientAssertionDecoderFactory assertionDecoders = new ClientAssertionDecoderFactory(jtis, CLOCK);
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
-                        .oidc(Customizer.withDefaults())
+                        // Discovery names the algorithm ID tokens really carry (ES384 with an ECC KMS key).
+                        .oidc(oidc -> oidc.providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
+                                configuration -> configuration.idTokenSigningAlgorithms(algorithms -> {
+                                    algorithms.clear();
+                                    algorithms.add(signing.algorithm().getName());
+                                }))))
                         .clientAuthentication(clients -> clients
                                 .authenticationConverters(converters -> converters.add(0, new ClientIdFromAssertionConverter()))
                                 .authenticationProviders(providers -> providers.forEach(p -> {

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /**
  * The authorization server's token-signing keys: a JWK set persisted (owner-only) in one file, newest key
@@ -26,7 +28,7 @@ import java.util.List;
  * they expire. {@link #rotate()} adds a new key; {@link #load} rotates when the newest is older than the
  * rotation period.
  */
-public final class SigningKeys {
+public final class SigningKeys implements TokenSigning {
 
     /** Access tokens and ID tokens are signed with RS256, which every SMART client library verifies. */
     public static final JWSAlgorithm ALGORITHM = JWSAlgorithm.RS256;
@@ -100,8 +102,20 @@ public final class SigningKeys {
     }
 
     /** A source that offers every published key, for the JWKS endpoint and token verification. */
+    @Override
     public JWKSource<SecurityContext> verificationSource() {
         return (selector, context) -> selector.select(all());
+    }
+
+    @Override
+    public JWSAlgorithm algorithm() {
+        return ALGORITHM;
+    }
+
+    /** Signs with the active key (the only one {@link #signingSource()} offers). */
+    @Override
+    public JwtEncoder encoder() {
+        return new NimbusJwtEncoder(signingSource());
     }
 
     private static Instant issuedAt(JWK key) {

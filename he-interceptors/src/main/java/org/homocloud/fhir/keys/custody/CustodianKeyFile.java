@@ -32,7 +32,8 @@ import org.homocloud.he.serialization.SecretKeyCodec;
 /**
  * The custodian's secret key at rest: one file holding the CKKS secret key (in the engine's
  * {@link SecretKeyCodec} format), the key-set id and parameter fingerprint it belongs to, wrapped by a
- * {@link SecretKeyWrapper} (a passphrase now, a KMS key later).
+ * {@link SecretKeyWrapper}: a passphrase ({@link PassphraseWrapper}, scheme 1) or an AWS KMS key
+ * ({@link KmsEnvelopeWrapper}, scheme 2).
  *
  * <p>Format, version {@value #VERSION} (integers unsigned big-endian):
  * <pre>
@@ -157,8 +158,11 @@ public final class CustodianKeyFile {
     byte[] secret;
     try {
       secret = wrapper.unwrap(header.wrappingParameters(), wrapped, aad);
+    } catch (WrappingKeyUnavailableException e) {
+      // Says nothing about the file: the KMS key is missing, refused or unreachable.
+      throw new WrappingKeyUnavailableException("cannot open key file " + file + ": " + e.getMessage(), e);
     } catch (KeyFileException e) {
-      throw corrupted(file, e.getMessage());
+      throw corrupted(file, header.scheme(), e.getMessage());
     }
     try {
       // Checked after authentication, so a tampered fingerprint reads as tampering, not as a mismatch.
@@ -181,6 +185,15 @@ public final class CustodianKeyFile {
    */
   private static KeyFileException corrupted(Path file, String detail) {
     return new KeyFileException("wrong passphrase or corrupted key file " + file + " (" + detail + ")");
+  }
+
+  /** As {@link #corrupted(Path, String)}, worded for the file's wrapping scheme: a KMS key has no passphrase. */
+  private static KeyFileException corrupted(Path file, int scheme, String detail) {
+    if (scheme == KmsEnvelopeWrapper.SCHEME) {
+      return new KeyFileException("corrupted key file " + file + ", or not wrapped by the AWS KMS key it names ("
+          + detail + ")");
+    }
+    return corrupted(file, detail);
   }
 
   private static Header readHeader(DataInputStream in, Path file) throws IOException {

@@ -1,7 +1,7 @@
 package org.homocloud.fhir.keys.custody;
 
 /** A custodian key file could not be written or opened; the message says which file and why. */
-public final class KeyFileException extends RuntimeException {
+public class KeyFileException extends RuntimeException {
 
   public KeyFileException(String message) {
     super(message);

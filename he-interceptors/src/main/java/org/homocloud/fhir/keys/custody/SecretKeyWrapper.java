@@ -8,9 +8,11 @@ package org.homocloud.fhir.keys.custody;
  * exactly as {@link #wrap} saw them and the caller holds the same key (passphrase, KMS key);
  * otherwise it throws {@link KeyFileException} and reveals nothing about which of these differed.
  *
- * <p>{@link PassphraseWrapper} is the one implementation now (Argon2id, then AES-256-GCM); an AWS KMS
- * envelope implementation (a data key from {@code GenerateDataKey} stored encrypted in the wrapping
- * parameters) slots in beside it under its own {@link #scheme()} number.
+ * <p>Implementations: {@link PassphraseWrapper} (scheme 1: Argon2id, then AES-256-GCM) and
+ * {@link KmsEnvelopeWrapper} (scheme 2: a data key from AWS KMS {@code GenerateDataKey}, stored encrypted
+ * in the wrapping parameters, then AES-256-GCM). A wrapper that cannot use its key at all (a KMS key that is
+ * missing, refused or unreachable) throws {@link WrappingKeyUnavailableException}, which readers report as
+ * such rather than as a corrupted file.
  */
 public interface SecretKeyWrapper {
 
