@@ -40,6 +40,10 @@ class AsyncRestartTest {
         try (RunningServer first = start()) {
             keys = TestKeySet.register(first.bean(KeySetRegistry.class), "default");
             cohort = AsyncCohort.create(first.client(), 11, 1);
+            // Let HAPI's background indexing of the new data finish: an interrupt during one of its H2 writes at
+            // shutdown would close the embedded database for this whole JVM, and the next server with it.
+            assertThat(http.get(cohort.meanUrl(first.baseUrl(), "mean"), false).statusCode()).isEqualTo(200);
+            AsyncHttp.sleep(5000);
             String statusUrl = http.submit(cohort.meanUrl(first.baseUrl(), "mean"));
             jobId = statusUrl.substring(statusUrl.indexOf("job=") + 4);
             HttpResponse<String> running = http.pollUntil(statusUrl, Duration.ofSeconds(60),
