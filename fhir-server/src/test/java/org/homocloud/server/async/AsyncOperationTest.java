@@ -10,15 +10,22 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
 import org.homocloud.fhir.keys.KeySetRegistry;
 import org.homocloud.fhir.operations.async.AsyncJobReport;
 import org.homocloud.fhir.operations.async.AsyncJobs;
+import org.homocloud.he.analytics.EncryptedGram;
+import org.homocloud.he.analytics.LeastSquares;
 import org.homocloud.server.support.FhirClients;
 import org.homocloud.server.support.RunningServer;
 import org.homocloud.server.support.TestKeySet;
+import org.homocloud.server.support.TestResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +40,7 @@ class AsyncOperationTest {
 
     private static final FhirContext FHIR = FhirClients.context();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String BMI = "39156-5";
 
     private static Path dataDir;
     private static RunningServer server;
@@ -88,6 +96,86 @@ class AsyncOperationTest {
     }
 
     @Test
+    void asyncRegression_decryptsToTheSyncGramMatrix_andPlaintextLeastSquares() {
+        String cohort = "urn:async-regression:" + java.util.UUID.randomUUID();
+        int patients = 12;
+        double[][] x = new double[patients][1];
+        double[] y = new double[patients];
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        java.util.Random random = new java.util.Random(5);
+        for (int p = 0; p < patients; p++) {
+            Patient patient = TestResources.patient(TestResources.uniqueValue());
+            patient.addIdentifier().setSystem(cohort).setValue("p" + p);
+            String ref = "urn:uuid:" + java.util.UUID.randomUUID();
+            bundle.addEntry().setFullUrl(ref).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Patient");
+            x[p][0] = 55 + 40 * random.nextDouble();
+            y[p] = 3 + 0.3 * x[p][0] + random.nextGaussian();
+            bundle.addEntry().setResource(TestResources.weight(ref, x[p][0], "2024-01-01")).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+            Observation bmi = TestResources.weight(ref, y[p], "2024-01-01");
+            bmi.getCode().getCodingFirstRep().setCode(BMI).setDisplay(null);
+            bmi.setValue(new Quantity().setValue(y[p]).setUnit("kg/m2").setSystem("http://unitsofmeasure.org")
+                    .setCode("kg/m2"));
+            bundle.addEntry().setResource(bmi).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+        server.client().transaction().withBundle(bundle).execute();
+        String url = server.baseUrl() + "/Observation/$encrypted-regression?model=linear"
+                + "&outcome=" + AsyncCohort.encode(TestResources.LOINC + "|" + BMI)
+                + "&feature=" + AsyncCohort.encode(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT)
+                + "&patient.identifier=" + AsyncCohort.encode(cohort + "|");
+
+        HttpResponse<String> done = http.pollToEnd(http.submit(url), TIMEOUT);
+        HttpResponse<String> syncResponse = http.get(url, false);
+
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(syncResponse.statusCode()).isEqualTo(200);
+        double[][] asyncGram = decryptGram(FHIR.newJsonParser().parseResource(Parameters.class, done.body()), patients);
+        double[][] syncGram = decryptGram(FHIR.newJsonParser().parseResource(Parameters.class, syncResponse.body()),
+                patients);
+        double[] expected = LeastSquares.solve(LeastSquares.gram(x, y));
+        double[] decrypted = LeastSquares.solve(asyncGram);
+        double worst = 0;
+        double versusSync = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
+        }
+        for (int i = 0; i < asyncGram.length; i++) {
+            for (int j = 0; j < asyncGram.length; j++) {
+                versusSync = Math.max(versusSync, Math.abs(asyncGram[i][j] - syncGram[i][j])
+                        / Math.max(1e-3, Math.abs(syncGram[i][j])));
+            }
+        }
+        System.out.printf("async $encrypted-regression: plaintext %s, decrypted %s, worst relative error %.2e "
+                + "(Gram vs sync %.2e)%n", java.util.Arrays.toString(expected), java.util.Arrays.toString(decrypted),
+                worst, versusSync);
+        assertThat(worst).isLessThan(1e-4);
+        assertThat(versusSync).isLessThanOrEqualTo(1e-6);
+    }
+
+    private static double[][] decryptGram(Parameters result, int patients) {
+        int columns = ((IntegerType) result.getParameter("columns").getValue()).getValue();
+        int blockSize = ((IntegerType) result.getParameter("blockSize").getValue()).getValue();
+        int blocks = ((IntegerType) result.getParameter("blocksPerCiphertext").getValue()).getValue();
+        java.util.List<byte[]> grams = new java.util.ArrayList<>();
+        result.getParameter().stream().filter(p -> p.getName().equals("gram"))
+                .forEach(p -> grams.add(((Base64BinaryType) p.getValue()).getValue()));
+        double[][] gram = new double[columns][columns];
+        gram[0][0] = patients;
+        for (int i = 0; i < columns; i++) {
+            for (int j = i; j < columns; j++) {
+                if (i == 0 && j == 0) {
+                    continue;
+                }
+                int e = EncryptedGram.entryIndex(columns, i, j);
+                gram[i][j] = keys.decryptSlot(grams.get(e / blocks), (e % blocks) * blockSize);
+                gram[j][i] = gram[i][j];
+            }
+        }
+        return gram;
+    }
+
+    @Test
     void belowTheMinimumCohort_theStatusUrlAnswersTheSame422AndOutcome() {
         AsyncCohort few = AsyncCohort.create(server.client(), 3, 1);
         String url = few.meanUrl(server.baseUrl(), "mean");
@@ -97,7 +185,7 @@ class AsyncOperationTest {
 
         assertThat(sync.statusCode()).isEqualTo(422);
         assertThat(async.statusCode()).isEqualTo(422);
-        assertThat(diagnostics(async.body())).isEqualTo(diagnostics(sync.body())).contains("fewer than the minimum");
+        assertThat(diagnostics(async.body())).isEqualTo(diagnostics(sync.body())).contains("than the minimum of 10");
     }
 
     @Test
