@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.Bundle;
@@ -154,6 +155,75 @@ public final class ServerConnection {
     public Parameters getParameters(String pathAndQuery) {
         String operation = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
         return fhir(operation, () -> client.fetchResourceFromUrl(Parameters.class, baseUrl + "/" + pathAndQuery));
+    }
+
+    /**
+     * As {@link #getParameters}, run as a server job (FHIR's asynchronous pattern, {@code Prefer: respond-async}):
+     * polls the status URL the server answers with, telling {@code progress} each new {@code X-Progress}, until the
+     * result (or the operation's error) arrives. A server that answers at once is answered at once.
+     */
+    public Parameters getParametersAsync(String pathAndQuery, Consumer<String> progress) {
+        String operation = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+        HttpResponse<String> response = exchange(operation, HttpRequest.newBuilder(URI.create(baseUrl + "/" + pathAndQuery))
+                .header("Prefer", "respond-async").GET());
+        if (response.statusCode() == 202) {
+            String statusUrl = response.headers().firstValue("Content-Location").orElseThrow(() -> new CliException(
+                    ExitCode.SERVER_REFUSED, operation + ": the server accepted the job but named no status URL"));
+            progress.accept(operation + " running as a server job: " + statusUrl);
+            String last = null;
+            while (response.statusCode() == 202) {
+                String now = response.headers().firstValue("X-Progress").orElse(null);
+                if (now != null && !now.equals(last)) {
+                    progress.accept(operation + ": " + now);
+                    last = now;
+                }
+                pause(response.headers().firstValue("Retry-After").orElse("2"), operation);
+                response = exchange(operation, HttpRequest.newBuilder(URI.create(statusUrl)).GET());
+            }
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new CliException(ExitCode.SERVER_REFUSED, operation + ": server answered " + response.statusCode()
+                    + ": " + diagnosticsOf(response.body()));
+        }
+        try {
+            return fhirContext.newJsonParser().parseResource(Parameters.class, response.body());
+        } catch (RuntimeException e) {
+            throw new CliException(ExitCode.SERVER_REFUSED, operation + ": the server's answer is not a Parameters resource: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<String> exchange(String operation, HttpRequest.Builder builder) {
+        builder.header("Accept", Constants.CT_FHIR_JSON_NEW);
+        if (authorization != null) {
+            builder.header("Authorization", authorization.get());
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable(e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.SERVER_UNREACHABLE, operation + " at " + baseUrl + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, operation + " interrupted", e);
+        }
+    }
+
+    /** Waits as long as the server's Retry-After asks, between 1 and 10 seconds. */
+    private static void pause(String retryAfter, String operation) {
+        long seconds;
+        try {
+            seconds = Math.max(1, Math.min(10, Long.parseLong(retryAfter.trim())));
+        } catch (NumberFormatException e) {
+            seconds = 2;
+        }
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, operation + " interrupted", e);
+        }
     }
 
     /** {@code GET [base]/$key-set?keySet=ID}: the registered versions of a key set. */

@@ -161,6 +161,17 @@ class EncryptedLoadCliTest extends ServerTestBase {
         assertThat(Math.abs(answer.get("variance").asDouble() - variance) / variance).isLessThan(1e-4);
         assertThat(answer.get("standardDeviation").asDouble()).isCloseTo(Math.sqrt(variance),
                 org.assertj.core.data.Offset.offset(1e-3));
+
+        // The same as a server job (Prefer: respond-async), polled with progress on standard error.
+        CliRun asyncRun = CliRun.of(PASSPHRASE, "mean", "--async", "--key", key.toString(), "--server", baseUrl(),
+                "--json", "--code", most.getKey(), "--statistic", "sum,mean,variance", "--param",
+                "subject=" + String.join(",", subjects));
+        assertThat(asyncRun.exitCode()).as(asyncRun.err()).isZero();
+        System.out.printf("./homocloud mean --async: mean %.6f; standard error:%n%s%n",
+                asyncRun.json().get("mean").asDouble(), asyncRun.err());
+        assertThat(asyncRun.err()).contains("running as a server job");
+        assertThat(asyncRun.json().get("count").asInt()).isEqualTo(answer.get("count").asInt());
+        assertThat(Math.abs(asyncRun.json().get("mean").asDouble() - mean)).isLessThan(1e-4);
     }
 
     private String patientId(Identifier identifier) {

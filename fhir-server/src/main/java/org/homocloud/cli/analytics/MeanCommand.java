@@ -36,6 +36,10 @@ public final class MeanCommand implements Callable<Integer> {
     @Mixin
     CohortOptions cohort;
 
+    @Option(names = "--async", description = "run as a server job (Prefer: respond-async) and poll it, "
+            + "with progress on standard error")
+    boolean async;
+
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "the key file")
     java.nio.file.Path keyFile;
 
@@ -78,7 +82,9 @@ public final class MeanCommand implements Callable<Integer> {
             url.append("&groupBy=").append(CohortOptions.encode(groupBy));
         }
         url.append(cohort.query());
-        Parameters answer = new ServerConnection(server, FhirContext.forR4Cached()).getParameters(url.toString());
+        ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
+        Parameters answer = async ? connection.getParametersAsync(url.toString(), output::progress)
+                : connection.getParameters(url.toString());
         ValueDecryptor decryptor = new ValueDecryptor(keys, precisionBits);
         String keySet = answer.getParameter("keySet").getValue().primitiveValue();
         String unit = answer.getParameter("unit") == null ? null : answer.getParameter("unit").getValue().primitiveValue();

@@ -39,6 +39,10 @@ public final class RegressionCommand implements Callable<Integer> {
     @Mixin
     CohortOptions cohort;
 
+    @Option(names = "--async", description = "run as a server job (Prefer: respond-async) and poll it, "
+            + "with progress on standard error")
+    boolean async;
+
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "the key file")
     java.nio.file.Path keyFile;
 
@@ -71,7 +75,9 @@ public final class RegressionCommand implements Callable<Integer> {
             url.append("&feature=").append(CohortOptions.encode(CohortOptions.token(feature)));
         }
         url.append(cohort.query());
-        Parameters answer = new ServerConnection(server, FhirContext.forR4Cached()).getParameters(url.toString());
+        ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
+        Parameters answer = async ? connection.getParametersAsync(url.toString(), output::progress)
+                : connection.getParameters(url.toString());
         int patients = integer(answer, "count");
         int columns = integer(answer, "columns");
         int blockSize = integer(answer, "blockSize");

@@ -133,11 +133,12 @@ public final class EncryptedMeanProvider {
       }
     }
     long patients = patients(groups.values().stream().flatMap(List::stream).toList());
-    return compute(groups, wanted, code.getValue(), units.iterator().next(), count, patients, byMonth);
+    return compute(groups, wanted, code.getValue(), units.iterator().next(), count, patients, byMonth,
+        OperationProgress.of(request));
   }
 
   private Parameters compute(Map<String, List<Member>> groups, Set<Statistic> wanted, String code, String unit,
-      int count, long patients, boolean byMonth) {
+      int count, long patients, boolean byMonth, OperationProgress progress) {
     ValueLocation first = groups.values().iterator().next().get(0).location;
     for (List<Member> members : groups.values()) {
       for (Member member : members) {
@@ -155,6 +156,9 @@ public final class EncryptedMeanProvider {
     } catch (KeySetException e) {
       throw new InternalErrorException("key set of the stored values cannot be read: " + e.getMessage(), e);
     }
+    // Units of work: each packing group's ciphertext loaded, then the statistics.
+    progress.begin((int) groups.values().stream().flatMap(List::stream).map(m -> m.location.groupId()).distinct()
+        .count() + 1);
     // One ciphertext per packing group involved, each value named by (index in that list, slot).
     Map<String, Integer> ciphertextIndex = new LinkedHashMap<>();
     List<Ciphertext> stored = new ArrayList<>();
@@ -168,6 +172,7 @@ public final class EncryptedMeanProvider {
             index = stored.size();
             stored.add(values.groupCiphertext(engine, member.location.groupId()));
             ciphertextIndex.put(member.location.groupId(), index);
+            progress.advance();
           }
           refs.add(new SlotRef(index, member.location.slot()));
         }
@@ -183,6 +188,7 @@ public final class EncryptedMeanProvider {
     } catch (HeException | IllegalStateException e) {
       throw new UnprocessableEntityException("the statistics cannot be computed on these ciphertexts: " + e.getMessage());
     }
+    progress.advance();
     Parameters out = new Parameters();
     out.addParameter().setName("count").setValue(new IntegerType(count));
     out.addParameter().setName("patients").setValue(new IntegerType(Math.toIntExact(patients)));

@@ -127,6 +127,9 @@ public final class EncryptedRegressionProvider {
           + " slots of one ciphertext: narrow the cohort");
     }
 
+    // Units of work: each packing group's ciphertext loaded, then alignment and the Gram matrix.
+    OperationProgress progress = OperationProgress.of(request);
+    progress.begin(distinctGroups(perCode) + 1);
     Map<String, Integer> sourceIndex = new LinkedHashMap<>();
     List<Ciphertext> sources = new ArrayList<>();
     List<Gather.Move> moves = new ArrayList<>();
@@ -145,6 +148,7 @@ public final class EncryptedRegressionProvider {
               index = sources.size();
               sources.add(values.groupCiphertext(engine, location.groupId()));
               sourceIndex.put(location.groupId(), index);
+              progress.advance();
             }
             moves.add(new Gather.Move(new SlotRef(index, location.slot()), new SlotRef(column, p), 1.0 / used.size()));
           }
@@ -162,6 +166,7 @@ public final class EncryptedRegressionProvider {
     } catch (HeException | IllegalStateException e) {
       throw new UnprocessableEntityException("the regression cannot be computed on these ciphertexts: " + e.getMessage());
     }
+    progress.advance();
     Parameters out = new Parameters();
     out.addParameter().setName("model").setValue(new CodeType("linear"));
     out.addParameter().setName("count").setValue(new IntegerType(patients.size()));
@@ -178,6 +183,12 @@ public final class EncryptedRegressionProvider {
       out.addParameter().setName("gram").setValue(new Base64BinaryType(engine.codec().toBytes(ct)));
     }
     return out;
+  }
+
+  /** An upper bound of the packing groups to load: those of every value found (only the cohort's are loaded). */
+  private static int distinctGroups(List<Map<String, List<ValueLocation>>> perCode) {
+    return (int) perCode.stream().flatMap(byPatient -> byPatient.values().stream()).flatMap(List::stream)
+        .map(ValueLocation::groupId).distinct().count();
   }
 
   /** Patient reference to that patient's values of {@code code}, latest effective date first. */

@@ -122,6 +122,12 @@ public class ResourceServerConfig {
         return interceptor;
     }
 
+    /** Who started an asynchronous job, so that only they (or an administrator) can read its status URL. */
+    @Bean
+    public TokenRequesters tokenRequesters() {
+        return new TokenRequesters();
+    }
+
     @Bean
     public PatientCompartmentNarrowing patientCompartmentNarrowing(RestfulServer restfulServer) {
         PatientCompartmentNarrowing narrowing = new PatientCompartmentNarrowing();

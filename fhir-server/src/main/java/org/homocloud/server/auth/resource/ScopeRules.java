@@ -67,6 +67,11 @@ public final class ScopeRules {
         if (granted.allowsAggregates()) {
             rules.add(new AggregateOperationRule());
         }
+        if (granted.allowsAggregates() || granted.allowsAdministration()) {
+            // The status URL of asynchronous aggregate jobs; it answers only the job's requester or an administrator.
+            rules.addAll(new RuleBuilder().allow("asynchronous job status").operation()
+                    .named(HomocloudScopes.ASYNC_STATUS_OPERATION).onServer().andAllowAllResponses().build());
+        }
         if (granted.allowsAdministration()) {
             RuleBuilder admin = new RuleBuilder();
             for (String name : HomocloudScopes.ADMIN_OPERATIONS) {

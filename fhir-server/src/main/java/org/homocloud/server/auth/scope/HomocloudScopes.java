@@ -34,6 +34,9 @@ public final class HomocloudScopes {
     /** Instance operation on Observation that returns the ciphertexts of that Observation: a read of it. */
     public static final String ENCRYPTED_VALUE_OPERATION = "$encrypted-value";
 
+    /** Server operation at the status URL of an asynchronous aggregate job (GET polls, DELETE cancels). */
+    public static final String ASYNC_STATUS_OPERATION = "$async-status";
+
     /** Server operation describing registered key sets (public material); any valid token may call it. */
     public static final String KEY_SET_OPERATION = "$key-set";
 

@@ -1,0 +1,117 @@
+package org.homocloud.server.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.homocloud.fhir.keys.KeySetRegistry;
+import org.homocloud.server.auth.client.BackendServicesTokenClient;
+import org.homocloud.server.auth.scope.HomocloudScopes;
+import org.homocloud.server.support.FhirClients;
+import org.homocloud.server.support.RunningServer;
+import org.homocloud.server.support.TestKeySet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * With SMART authorization on, an asynchronous job's status URL answers only the client that started it (and an
+ * administrator): another client holding the same aggregate scope gets 404, as for a job that does not exist, and
+ * cannot cancel it; a token without the aggregate or administrative scope is refused the status URL outright.
+ */
+class AsyncAuthorizationTest {
+
+    private static final String OTHER_CLIENT = "other-researcher";
+
+    private static Path dataDir;
+    private static RunningServer server;
+    private static TestKeySet keys;
+    private static BackendServicesTokenClient cli;
+    private static BackendServicesTokenClient other;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("homocloud-async-auth-");
+        ECKey otherKey = new ECKeyGenerator(Curve.P_384).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES384)
+                .keyIDFromThumbprint(true).generate();
+        Path publicJwks = dataDir.resolve("other.jwks.json");
+        Files.writeString(publicJwks, new JWKSet(otherKey.toPublicJWK()).toString());
+        Path privateJwk = dataDir.resolve("other.private.jwk.json");
+        Files.writeString(privateJwk, otherKey.toJSONString());
+        server = RunningServer.start(null,
+                "homocloud.security.enabled=true",
+                "homocloud.storage.data-dir=" + dataDir,
+                "homocloud.encryption.allow-insecure-parameters-for-testing=true",
+                "homocloud.async.unit-pause-for-testing=300ms",
+                "homocloud.security.clients[0].client-id=" + OTHER_CLIENT,
+                "homocloud.security.clients[0].jwks-file=" + publicJwks,
+                "homocloud.security.clients[0].scope=" + HomocloudScopes.AGGREGATE_SYSTEM);
+        keys = TestKeySet.register(server.bean(KeySetRegistry.class), "default");
+        cli = BackendServicesTokenClient.forLocalServer(dataDir, server.baseUrl());
+        other = BackendServicesTokenClient.create(server.baseUrl(), OTHER_CLIENT, privateJwk);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        FileSystemUtils.deleteRecursively(dataDir.toFile());
+    }
+
+    @Test
+    void onlyTheRequesterAndAnAdministrator_readTheJob_anotherClientGets404_andRecordScopes403() {
+        IGenericClient writer = FhirClients.client(server.baseUrl());
+        writer.registerInterceptor(new BearerTokenAuthInterceptor(cli.token("system/*.cruds").value()));
+        AsyncCohort cohort = AsyncCohort.create(writer, 10, 1);
+        AsyncHttp requester = new AsyncHttp(cli.token(HomocloudScopes.AGGREGATE_SYSTEM).value());
+        AsyncHttp stranger = new AsyncHttp(other.token(HomocloudScopes.AGGREGATE_SYSTEM).value());
+        AsyncHttp administrator = new AsyncHttp(cli.token(HomocloudScopes.ADMIN_SYSTEM).value());
+        AsyncHttp recordReader = new AsyncHttp(cli.token("system/Observation.rs").value());
+
+        String statusUrl = requester.submit(cohort.meanUrl(server.baseUrl(), "mean"));
+        int strangerRead = stranger.get(statusUrl, false).statusCode();
+        int strangerCancel = stranger.delete(statusUrl).statusCode();
+        int recordRead = recordReader.get(statusUrl, false).statusCode();
+        HttpResponse<String> done = requester.pollToEnd(statusUrl, Duration.ofSeconds(60));
+        int strangerAfter = stranger.get(statusUrl, false).statusCode();
+        HttpResponse<String> asAdministrator = administrator.get(statusUrl, false);
+
+        System.out.printf("status URL: requester %d, other client %d (cancel %d, after completion %d), "
+                + "record scope %d, administrator %d%n", done.statusCode(), strangerRead, strangerCancel,
+                strangerAfter, recordRead, asAdministrator.statusCode());
+        assertThat(strangerRead).isEqualTo(404);
+        assertThat(strangerCancel).isEqualTo(404);
+        assertThat(strangerAfter).isEqualTo(404);
+        assertThat(recordRead).isEqualTo(403);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(asAdministrator.statusCode()).isEqualTo(200);
+        Parameters result = FhirClients.context().newJsonParser().parseResource(Parameters.class, done.body());
+        byte[] ciphertext = result.getParameter().stream().filter(p -> p.getName().equals("statistic"))
+                .flatMap(p -> p.getPart().stream()).filter(part -> part.getName().equals("ciphertext"))
+                .map(part -> ((Base64BinaryType) part.getValue()).getValue()).findFirst().orElseThrow();
+        double relative = Math.abs(keys.decryptResult(ciphertext) - cohort.mean()) / cohort.mean();
+        System.out.printf("async mean with authorization: relative error %.2e%n", relative);
+        assertThat(relative).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
+    void withoutTheAggregateScope_respondAsyncIsRefusedLikeTheSyncCall() {
+        AsyncHttp recordReader = new AsyncHttp(cli.token("system/Observation.rs").value());
+        HttpResponse<String> response = recordReader.get(
+                server.baseUrl() + "/Observation/$encrypted-mean?code=29463-7", true);
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("Content-Location")).isEmpty();
+    }
+}
