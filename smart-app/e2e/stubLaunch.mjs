@@ -101,7 +101,7 @@ const server = http.createServer((req, res) => {
     case '/fhir/Patient/p1':
       return json({ resourceType: 'Patient', id: 'p1', name: [{ text: 'Grace Hopper' }], birthDate: '1906-12-09' });
     case '/fhir/Observation':
-      if (url.searchParams.get('_elements') === 'code') return json({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', code: { coding: [glucose] } } }] });
+      if (url.searchParams.has('_elements')) return json({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', code: { coding: [glucose] }, valueQuantity: encrypted } }] });
       return json({ resourceType: 'Bundle', entry: [{ resource: observation('o1', '2020-01-05') }, { resource: observation('o2', '2020-02-07') }] });
     case '/fhir/Observation/o1/$encrypted-value':
       return json({ resourceType: 'Parameters', parameter: [value(isolated.slots[0])] });

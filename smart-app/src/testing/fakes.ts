@@ -1,7 +1,7 @@
 import { CkksError } from '../lib/ckks';
 import type {
   CohortQuery,
-  Coding,
+  CohortCode,
   EncryptedMeanResult,
   EncryptedObservation,
   EncryptedValue,
@@ -25,7 +25,7 @@ export class FakeApi implements HomocloudApi {
   };
   observations: EncryptedObservation[] | Error = [];
   values: Record<string, EncryptedValue[]> = {};
-  codes: Coding[] | Error = [];
+  codes: CohortCode[] | Error = [];
   mean: ((query: CohortQuery, onProgress?: (p: JobProgress) => void) => Promise<EncryptedMeanResult>) | undefined;
 
   async session() {

@@ -53,8 +53,20 @@ export interface EncryptedValue {
   readonly ciphertext: Uint8Array;
 }
 
+/**
+ * What a cohort statistic aggregates: an Observation code, or one component of a panel (systolic
+ * pressure, 8480-6, inside blood-pressure panels, 55284-4), which the server reads as
+ * `code` plus `component-code`.
+ */
+export interface CohortCode {
+  readonly code: Coding;
+  readonly component?: Coding;
+}
+
 export interface CohortQuery {
   readonly code: Coding;
+  /** A component of `code`'s Observations whose values are aggregated instead of their valueQuantity. */
+  readonly component?: Coding;
   /** Inclusive ISO dates (YYYY-MM-DD). */
   readonly from?: string;
   readonly to?: string;
@@ -91,8 +103,8 @@ export interface HomocloudApi {
   session(): Promise<SessionInfo>;
   encryptedObservations(patientId: string): Promise<EncryptedObservation[]>;
   encryptedValues(observationId: string): Promise<EncryptedValue[]>;
-  /** Observation codes present on the server, for the cohort picker. */
-  observationCodes(): Promise<Coding[]>;
+  /** Observation codes (and panel components) with encrypted values on the server, for the cohort picker. */
+  observationCodes(): Promise<CohortCode[]>;
   encryptedMean(query: CohortQuery, onProgress?: (progress: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult>;
 }
 
@@ -123,4 +135,13 @@ export function codingKey(coding: Coding): string {
 
 export function codingLabel(coding: Coding): string {
   return coding.display ?? coding.code ?? 'unknown code';
+}
+
+export function cohortCodeKey(c: CohortCode): string {
+  return c.component ? `${codingKey(c.code)} ${codingKey(c.component)}` : codingKey(c.code);
+}
+
+/** "Glucose" or "Systolic blood pressure in Blood pressure panel". */
+export function cohortCodeLabel(c: CohortCode): string {
+  return c.component ? `${codingLabel(c.component)} in ${codingLabel(c.code)}` : codingLabel(c.code);
 }

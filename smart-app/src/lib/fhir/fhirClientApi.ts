@@ -1,6 +1,9 @@
 import {
   ApiError,
+  cohortCodeKey,
+  cohortCodeLabel,
   ENCRYPTED_VALUE_URL,
+  type CohortCode,
   type CohortQuery,
   type Coding,
   type EncryptedMeanResult,
@@ -29,6 +32,8 @@ type Resource = Json & { resourceType?: string; id?: string };
 type Parameter = { name?: string; part?: Parameter[] } & Json;
 
 const MAX_PAGES = 20;
+/** Observations scanned for the cohort code list: 40 pages of 500 (the server's largest page). */
+const MAX_CODE_PAGES = 40;
 const POLL_MS = 1000;
 
 /** HomocloudApi over a SMART-authorized fhirclient Client. */
@@ -36,6 +41,7 @@ export class FhirClientApi implements HomocloudApi {
   constructor(
     private readonly client: FhirRequester,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly today: () => Date = () => new Date(),
   ) {}
 
   async session(): Promise<SessionInfo> {
@@ -104,28 +110,44 @@ export class FhirClientApi implements HomocloudApi {
       });
   }
 
-  async observationCodes(): Promise<Coding[]> {
-    const bundle = await this.get<Resource>('Observation?_elements=code&_count=500');
-    const seen = new Map<string, Coding>();
-    for (const entry of (bundle.entry as { resource?: Resource }[] | undefined) ?? []) {
-      const coding = ((entry.resource?.code as { coding?: Coding[] } | undefined)?.coding ?? [])[0];
-      if (coding?.code) seen.set(`${coding.system}|${coding.code}`, coding);
+  /**
+   * The codes whose values are encrypted, read from the Observations themselves (code, value and
+   * components only), every page of them: a code that first appears on page 2 must still be on the
+   * list. Panel components (systolic pressure in a blood-pressure panel) are listed on their own.
+   */
+  async observationCodes(): Promise<CohortCode[]> {
+    const seen = new Map<string, CohortCode>();
+    const add = (c: CohortCode) => seen.set(cohortCodeKey(c), c);
+    let url: string | undefined = 'Observation?_elements=code,value,component&_count=500';
+    for (let page = 0; url && page < MAX_CODE_PAGES; page++) {
+      const bundle: Resource = await this.get<Resource>(url);
+      for (const entry of (bundle.entry as { resource?: Resource }[] | undefined) ?? []) {
+        const r = entry.resource;
+        const code = firstCoding(r?.code);
+        if (!r || !code) continue;
+        if (isEncrypted(r.valueQuantity)) add({ code });
+        for (const c of (r.component as Json[] | undefined) ?? []) {
+          const component = firstCoding(c.code);
+          if (component && isEncrypted(c.valueQuantity)) add({ code, component });
+        }
+      }
+      url = nextLink(bundle);
     }
-    return [...seen.values()].sort((a, b) => (a.display ?? a.code ?? '').localeCompare(b.display ?? b.code ?? ''));
+    return [...seen.values()].sort((a, b) => cohortCodeLabel(a).localeCompare(cohortCodeLabel(b)));
   }
 
   /**
-   * POST Observation/$encrypted-mean with `Prefer: respond-async` (the FHIR asynchronous request
+   * GET Observation/$encrypted-mean with `Prefer: respond-async` (the FHIR asynchronous request
    * pattern): a 202 names a status URL in Content-Location, polled until it answers 200 with the
    * Parameters; a server that answers 200 at once is fine too. Progress comes from X-Progress.
+   * The cohort travels as Observation search parameters in the URL (meanSearch).
    */
   async encryptedMean(query: CohortQuery, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult> {
     onProgress?.({ state: 'submitted' });
     let result = await this.send<Resource>({
-      url: 'Observation/$encrypted-mean',
-      method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', prefer: 'respond-async' },
-      body: JSON.stringify(meanParameters(query)),
+      url: meanSearch(query, this.today()),
+      method: 'GET',
+      headers: { prefer: 'respond-async' },
       signal,
     });
     const status = result.response.headers.get('content-location');
@@ -222,15 +244,47 @@ function observationSummary(r: Resource): EncryptedObservation {
   return { id: r.id!, effective, code: coding, codeText: code.text ?? coding.display ?? coding.code ?? 'Observation' };
 }
 
-function meanParameters(query: CohortQuery): Resource {
-  const parameter: Json[] = [{ name: 'code', valueCoding: { system: query.code.system, code: query.code.code } }];
-  if (query.from) parameter.push({ name: 'start', valueDate: query.from });
-  if (query.to) parameter.push({ name: 'end', valueDate: query.to });
-  if (query.gender) parameter.push({ name: 'gender', valueCode: query.gender });
-  if (query.minAge !== undefined) parameter.push({ name: 'minAge', valueInteger: query.minAge });
-  if (query.maxAge !== undefined) parameter.push({ name: 'maxAge', valueInteger: query.maxAge });
-  if (query.groupByMonth) parameter.push({ name: 'groupBy', valueCode: 'month' });
-  return { resourceType: 'Parameters', parameter };
+/**
+ * The $encrypted-mean request as the server reads it: its own parameters (`code`, `component-code`,
+ * `statistic`, `groupBy`) and the cohort as ordinary Observation search parameters: `date` for the
+ * range, `patient.gender`, and the age range as `patient.birthdate` bounds counted back from `today`
+ * (at least minAge years old: born on or before today minus minAge years; at most maxAge: born after
+ * today minus maxAge + 1 years).
+ */
+export function meanSearch(query: CohortQuery, today: Date): string {
+  const p = new URLSearchParams();
+  p.append('code', token(query.code));
+  if (query.component) p.append('component-code', token(query.component));
+  p.append('statistic', 'mean');
+  p.append('statistic', 'variance');
+  if (query.groupByMonth) p.append('groupBy', 'month');
+  if (query.from) p.append('date', `ge${query.from}`);
+  if (query.to) p.append('date', `le${query.to}`);
+  if (query.gender) p.append('patient.gender', query.gender);
+  if (query.minAge !== undefined) p.append('patient.birthdate', `le${yearsBefore(today, query.minAge)}`);
+  if (query.maxAge !== undefined) p.append('patient.birthdate', `gt${yearsBefore(today, query.maxAge + 1)}`);
+  return `Observation/$encrypted-mean?${p.toString()}`;
+}
+
+function token(coding: Coding): string {
+  return coding.system ? `${coding.system}|${coding.code ?? ''}` : (coding.code ?? '');
+}
+
+function yearsBefore(today: Date, years: number): string {
+  return new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate())).toISOString().slice(0, 10);
+}
+
+function firstCoding(concept: unknown): Coding | undefined {
+  const coding = ((concept as { coding?: Coding[] } | undefined)?.coding ?? [])[0];
+  return coding?.code ? coding : undefined;
+}
+
+function isEncrypted(quantity: unknown): boolean {
+  return (((quantity as Json | undefined)?._value as Json | undefined)?.extension as Json[] | undefined)?.some((x) => x.url === ENCRYPTED_VALUE_URL) ?? false;
+}
+
+function nextLink(bundle: Resource): string | undefined {
+  return ((bundle.link as { relation?: string; url?: string }[] | undefined) ?? []).find((l) => l.relation === 'next')?.url;
 }
 
 const STATISTICS: readonly StatisticName[] = ['sum', 'mean', 'sumOfSquares', 'variance'];
