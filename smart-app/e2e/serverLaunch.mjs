@@ -99,6 +99,53 @@ for (const o of observationsOf(patientBundle)) {
   }
 }
 
+/**
+ * The plaintext regression $encrypted-regression answers encrypted: per patient the latest value
+ * (greatest effectiveDateTime) of each code, patients with every code, least squares of the outcome
+ * on [1 | features] by the normal equations.
+ */
+const REGRESSION = { outcome: '39156-5', features: ['29463-7', '8302-2'] }; // BMI on body weight and height
+const plainRegression = (() => {
+  const codes = [...REGRESSION.features, REGRESSION.outcome];
+  const rows = [];
+  for (const file of bundles) {
+    const latest = codes.map((code) =>
+      observationsOf(join(syntheaDir, file))
+        .filter((o) => hasCode(o.code, code) && typeof o.valueQuantity?.value === 'number' && o.effectiveDateTime)
+        .sort((a, b) => (a.effectiveDateTime < b.effectiveDateTime ? 1 : a.effectiveDateTime > b.effectiveDateTime ? -1 : 0))[0],
+    );
+    if (latest.every(Boolean)) rows.push([1, ...latest.map((o) => o.valueQuantity.value)]);
+  }
+  const n = codes.length + 1;
+  const gram = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => rows.reduce((sum, r) => sum + r[i] * r[j], 0)));
+  return { patients: rows.length, coefficients: choleskySolve(gram) };
+})();
+function choleskySolve(g) {
+  const p = g.length - 1;
+  const l = Array.from({ length: p }, () => new Array(p).fill(0));
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = g[i][j];
+      for (let k = 0; k < j; k++) sum -= l[i][k] * l[j][k];
+      l[i][j] = i === j ? Math.sqrt(sum) : sum / l[j][j];
+    }
+  }
+  const z = [];
+  for (let i = 0; i < p; i++) {
+    let sum = g[i][p];
+    for (let k = 0; k < i; k++) sum -= l[i][k] * z[k];
+    z[i] = sum / l[i][i];
+  }
+  const b = new Array(p).fill(0);
+  for (let i = p - 1; i >= 0; i--) {
+    let sum = z[i];
+    for (let k = i + 1; k < p; k++) sum -= l[k][i] * b[k];
+    b[i] = sum / l[i][i];
+  }
+  return b;
+}
+console.error(`plaintext regression: ${plainRegression.patients} patients, coefficients ${plainRegression.coefficients.join(', ')}`);
+
 // ---- A page of our own for fhirclient (issue 7) -------------------------------------------------
 const fhirClientJs = readFileSync(join(here, '../node_modules/fhirclient/build/fhir-client.js'));
 const launchPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>fhirclient launch</title>
@@ -204,9 +251,16 @@ try {
   let tabs = 0;
   while (!(await fileInput.evaluate((el) => el === document.activeElement)) && tabs++ < 30) await page.keyboard.press('Tab');
   check(tabs <= 30, `the key file input is reached with Tab (${tabs} presses)`);
-  const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
-  await page.keyboard.press('Enter');
-  await (await chooser).setFiles(keyFile);
+  // Enter (or Space, the other key a file input's button answers) opens the chooser.
+  let chooser = null;
+  for (const key of ['Enter', 'Space']) {
+    const opened = page.waitForEvent('filechooser', { timeout: 15000 }).catch(() => null);
+    await page.keyboard.press(key);
+    chooser = await opened;
+    if (chooser) break;
+  }
+  check(!!chooser, 'the keyboard opens the file chooser');
+  await chooser.setFiles(keyFile);
   await page.keyboard.press('Tab');
   check(await passphraseInput.evaluate((el) => el === document.activeElement), 'Tab moves from the file input to the passphrase');
   await page.keyboard.type(passphrase);
@@ -272,6 +326,28 @@ try {
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const csv = readFileSync(await (await download).path(), 'utf8');
   check(/,all,mean,/.test(csv) && csv.includes(String(count)), 'the CSV export holds the mean and the count');
+
+  // Regression view: the encrypted Gram matrix decrypted and solved here, against the plaintext fit.
+  const t6 = Date.now();
+  await page.getByRole('tab', { name: 'Regression' }).click();
+  const outcome = page.getByLabel('Outcome');
+  await outcome.locator(`option[value="${LOINC}|${REGRESSION.outcome}"]`).waitFor({ state: 'attached', timeout: 60000 });
+  await outcome.selectOption(`${LOINC}|${REGRESSION.outcome}`);
+  const features = page.getByRole('group', { name: 'Features' });
+  for (const code of REGRESSION.features) await features.getByLabel(new RegExp(`\\(${code}\\)`)).check();
+  await page.getByRole('button', { name: 'Compute encrypted regression' }).click();
+  const coefficients = page.getByRole('table', { name: 'Regression coefficients' });
+  await coefficients.waitFor({ timeout: 120000 });
+  const shownCoefficients = await coefficients.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.cells[0].textContent.trim(), Number(tr.cells[1].textContent)]));
+  const regressionPatients = Number((await page.getByText(/: [\d,]+ patients$/).textContent()).match(/([\d,]+) patients/)[1].replace(/,/g, ''));
+  check(regressionPatients === plainRegression.patients, `regression over ${regressionPatients} patients (bundles: ${plainRegression.patients})`);
+  const relative = shownCoefficients.map(([, v], i) => Math.abs(v - plainRegression.coefficients[i]) / Math.max(1, Math.abs(plainRegression.coefficients[i])));
+  check(
+    shownCoefficients.length === 1 + REGRESSION.features.length && relative.every((r) => r <= 1e-5),
+    `regression coefficients ${shownCoefficients.map(([t, v]) => `${t} ${v}`).join(', ')} vs plaintext ${plainRegression.coefficients.map((c) => c.toPrecision(6)).join(', ')} (worst difference relative to max(1, |b|): ${Math.max(...relative).toExponential(2)})`,
+  );
+  result.regression = { patients: regressionPatients, shown: shownCoefficients, plaintext: plainRegression.coefficients, worstRelative: Math.max(...relative), seconds: seconds(t6) };
+  await shot(page, 'regression-view');
 
   // ---- The key never leaves the browser --------------------------------------------------------
   const keyBytes = readFileSync(keyFile);

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { ApiError, ENCRYPTED_VALUE_URL } from '../../src/lib/fhir/api';
-import { FhirClientApi, meanSearch, type FhirRequester } from '../../src/lib/fhir/fhirClientApi';
+import { FhirClientApi, meanSearch, regressionSearch, type FhirRequester } from '../../src/lib/fhir/fhirClientApi';
 
 type Handler = (url: string, init: RequestInit) => { status?: number; body?: unknown; headers?: Record<string, string> } | Error;
 
@@ -214,5 +214,30 @@ describe('FhirClientApi (the SMART adapter)', () => {
     const codes = await new FhirClientApi(client).observationCodes();
     expect(requests.map((r) => r.url)).toEqual(['Observation?_elements=code,value,component&_count=500', 'http://s/fhir?_getpages=x']);
     expect(codes.map((c) => `${c.code.code}${c.component ? `/${c.component.code}` : ''}`)).toEqual(['55284-4/8462-4', '2339-0', '55284-4/8480-6']);
+  });
+
+  it('$encrypted-regression: features in order, the outcome, and the Gram layout read from the answer', async () => {
+    const loinc = (code: string) => ({ system: 'http://loinc.org', code });
+    const query = { outcome: loinc('39156-5'), features: [loinc('29463-7'), loinc('8302-2')], aggregate: 'latest' as const };
+    expect(decodeURIComponent(regressionSearch(query))).toBe(
+      'Observation/$encrypted-regression?model=linear&outcome=http://loinc.org|39156-5&feature=http://loinc.org|29463-7&feature=http://loinc.org|8302-2&aggregate=latest',
+    );
+    const { client } = fakeClient(() => ({
+      body: {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'model', valueCode: 'linear' },
+          { name: 'count', valueInteger: 38 },
+          { name: 'keySet', valueString: 'default' },
+          { name: 'keySetVersion', valueInteger: 1 },
+          { name: 'columns', valueInteger: 4 },
+          { name: 'blockSize', valueInteger: 64 },
+          { name: 'blocksPerCiphertext', valueInteger: 128 },
+          { name: 'gram', valueBase64Binary: 'AQI=' },
+        ],
+      },
+    }));
+    const result = await new FhirClientApi(client).encryptedRegression(query);
+    expect(result).toEqual({ count: 38, keySet: 'default', keySetVersion: 1, columns: 4, blockSize: 64, blocksPerCiphertext: 128, grams: [new Uint8Array([1, 2])] });
   });
 });

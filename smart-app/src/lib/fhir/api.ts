@@ -93,6 +93,28 @@ export interface EncryptedMeanResult {
   readonly statistics: readonly EncryptedStatistic[];
 }
 
+/** A linear regression of one code on others, per patient (latest value of each code, or their mean). */
+export interface RegressionQuery {
+  readonly outcome: Coding;
+  readonly features: readonly Coding[];
+  readonly aggregate: 'latest' | 'mean';
+}
+
+/**
+ * $encrypted-regression's answer: the encrypted Gram matrix G = A^T A of A = [1 | features | outcome]
+ * over `count` patients. G[0][0] is `count` (public); the other upper-triangle entries, in row
+ * order, sit in `grams[e / blocksPerCiphertext]` at slot `(e % blocksPerCiphertext) * blockSize`.
+ */
+export interface EncryptedRegressionResult {
+  readonly count: number;
+  readonly keySet: string;
+  readonly keySetVersion: number;
+  readonly columns: number;
+  readonly blockSize: number;
+  readonly blocksPerCiphertext: number;
+  readonly grams: readonly Uint8Array[];
+}
+
 export interface JobProgress {
   readonly state: 'submitted' | 'running';
   /** In [0, 1] when the server says. */
@@ -106,6 +128,7 @@ export interface HomocloudApi {
   /** Observation codes (and panel components) with encrypted values on the server, for the cohort picker. */
   observationCodes(): Promise<CohortCode[]>;
   encryptedMean(query: CohortQuery, onProgress?: (progress: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult>;
+  encryptedRegression(query: RegressionQuery, onProgress?: (progress: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedRegressionResult>;
 }
 
 export type ApiErrorKind =

@@ -7,12 +7,14 @@ import {
   type CohortQuery,
   type Coding,
   type EncryptedMeanResult,
+  type EncryptedRegressionResult,
   type EncryptedObservation,
   type EncryptedStatistic,
   type EncryptedValue,
   type HomocloudApi,
   type JobProgress,
   type PatientSummary,
+  type RegressionQuery,
   type SessionInfo,
   type StatisticName,
 } from './api';
@@ -143,21 +145,30 @@ export class FhirClientApi implements HomocloudApi {
    * The cohort travels as Observation search parameters in the URL (meanSearch).
    */
   async encryptedMean(query: CohortQuery, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult> {
+    return meanResult(await this.operation(meanSearch(query, this.today()), onProgress, signal));
+  }
+
+  /** GET Observation/$encrypted-regression?model=linear (asynchronously, as encryptedMean). */
+  async encryptedRegression(query: RegressionQuery, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedRegressionResult> {
+    return regressionResult(await this.operation(regressionSearch(query), onProgress, signal));
+  }
+
+  /**
+   * An encrypted operation with `Prefer: respond-async` (the FHIR asynchronous request pattern): a 202
+   * names a status URL in Content-Location, polled until it answers 200 with the Parameters; a server
+   * that answers 200 at once is fine too. Progress comes from X-Progress.
+   */
+  private async operation(url: string, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<Resource> {
     onProgress?.({ state: 'submitted' });
-    let result = await this.send<Resource>({
-      url: meanSearch(query, this.today()),
-      method: 'GET',
-      headers: { prefer: 'respond-async' },
-      signal,
-    });
+    let result = await this.send<Resource>({ url, method: 'GET', headers: { prefer: 'respond-async' }, signal });
     const status = result.response.headers.get('content-location');
     while (result.response.status === 202 && status) {
       onProgress?.({ state: 'running', fraction: progressOf(result.response.headers.get('x-progress')) });
       await this.sleep(POLL_MS);
-      if (signal?.aborted) throw new ApiError('network', 'the cohort query was cancelled');
+      if (signal?.aborted) throw new ApiError('network', 'the query was cancelled');
       result = await this.send<Resource>({ url: status, method: 'GET', signal });
     }
-    return meanResult(result.body ?? {});
+    return result.body ?? {};
   }
 
   private async get<T>(url: string): Promise<T> {
@@ -264,6 +275,40 @@ export function meanSearch(query: CohortQuery, today: Date): string {
   if (query.minAge !== undefined) p.append('patient.birthdate', `le${yearsBefore(today, query.minAge)}`);
   if (query.maxAge !== undefined) p.append('patient.birthdate', `gt${yearsBefore(today, query.maxAge + 1)}`);
   return `Observation/$encrypted-mean?${p.toString()}`;
+}
+
+/** The $encrypted-regression request: linear model, features in order, the outcome last in the Gram matrix. */
+export function regressionSearch(query: RegressionQuery): string {
+  const p = new URLSearchParams();
+  p.append('model', 'linear');
+  p.append('outcome', token(query.outcome));
+  for (const feature of query.features) p.append('feature', token(feature));
+  p.append('aggregate', query.aggregate);
+  return `Observation/$encrypted-regression?${p.toString()}`;
+}
+
+function regressionResult(body: Resource): EncryptedRegressionResult {
+  const parameters = (body.parameter as Parameter[] | undefined) ?? [];
+  const integer = (name: string) => {
+    const value = parameters.find((p) => p.name === name)?.valueInteger;
+    if (typeof value !== 'number') throw new ApiError('server', `$encrypted-regression answered without '${name}'`);
+    return value;
+  };
+  const grams = parameters
+    .filter((p) => p.name === 'gram')
+    .map((p) => {
+      if (typeof p.valueBase64Binary !== 'string') throw new ApiError('server', '$encrypted-regression answered a gram without a ciphertext');
+      return base64ToBytes(p.valueBase64Binary);
+    });
+  return {
+    count: integer('count'),
+    keySet: String(parameters.find((p) => p.name === 'keySet')?.valueString ?? ''),
+    keySetVersion: integer('keySetVersion'),
+    columns: integer('columns'),
+    blockSize: integer('blockSize'),
+    blocksPerCiphertext: integer('blocksPerCiphertext'),
+    grams,
+  };
 }
 
 function token(coding: Coding): string {

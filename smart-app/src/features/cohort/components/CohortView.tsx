@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { downloadCsv } from '../../../components/ui/downloadCsv';
 import { LineChart } from '../../../components/ui/LineChart';
 import { Notice } from '../../../components/ui/Notice';
 import { PrecisionNote } from '../../../components/ui/PrecisionNote';
@@ -188,13 +189,4 @@ function CohortResult({ cohort, code, download }: { cohort: DecryptedCohort; cod
       </button>
     </div>
   );
-}
-
-function downloadCsv(name: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
 }

@@ -146,6 +146,8 @@ class SmartAppBrowserE2ETest {
             assertThat(Math.abs(result.path("cohort").path("difference").asDouble(1))).isLessThanOrEqualTo(
                     result.path("cohort").path("tolerance").asDouble());
             assertThat(result.path("patient").path("compared").asInt()).isPositive();
+            assertThat(result.path("regression").path("patients").asInt()).isPositive();
+            assertThat(result.path("regression").path("worstRelative").asDouble(1)).isLessThanOrEqualTo(1e-5);
             assertThat(result.path("requests").asInt()).isPositive();
             assertThat(result.path("leaks").asInt(-1)).isZero();
         }
