@@ -1,7 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { downloadCsv } from '../../../components/ui/downloadCsv';
 import { Notice } from '../../../components/ui/Notice';
-import { PrecisionNote } from '../../../components/ui/PrecisionNote';
 import { ApiError, codingKey, codingLabel, type Coding, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
 import { useKeys } from '../../keys/keyContext';
 import { ApiErrorNotice } from '../../session/components/ApiErrorNotice';
@@ -165,7 +164,11 @@ export function RegressionView({ api, download = downloadCsv }: { api: Homocloud
               ))}
             </tbody>
           </table>
-          <PrecisionNote logPrecision={run.logPrecision} />
+          <p className="mt-2 text-sm text-slate-700" data-testid="precision-note">
+            The Gram matrix was rounded to a multiple of 2<sup>-{run.logPrecision}</sup> when it was decrypted, in your browser (the
+            last bits of a CKKS decryption carry encryption noise that can help an attacker recover the key: IND-CPA-D, see
+            SECURITY.md); the coefficients are solved from those rounded entries, so every digit shown or exported is safe to publish.
+          </p>
           <button
             type="button"
             onClick={() => download(`regression-${run.outcome.code ?? 'result'}.csv`, regressionCsv(codingKey(run.outcome), run.patients, run.coefficients))}
