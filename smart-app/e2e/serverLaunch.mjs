@@ -65,7 +65,9 @@ const observationsOf = (file) =>
 const hasCode = (concept, code) => (concept?.coding ?? []).some((c) => c.system === LOINC && c.code === code);
 let systolicSum = 0;
 let systolicCount = 0;
+let systolicPatients = 0; // one patient per bundle
 for (const file of bundles) {
+  const before = systolicCount;
   for (const o of observationsOf(join(syntheaDir, file))) {
     if (!BP_PANELS.some((p) => hasCode(o.code, p))) continue;
     for (const c of o.component ?? []) {
@@ -75,6 +77,7 @@ for (const file of bundles) {
       }
     }
   }
+  if (systolicCount > before) systolicPatients++;
 }
 const systolicMean = systolicSum / systolicCount;
 console.error(`plaintext: ${systolicCount} systolic values in ${bundles.length} bundles, mean ${systolicMean}`);
@@ -316,10 +319,13 @@ try {
   await page.getByRole('row', { name: /Mean/ }).waitFor({ timeout: 120000 });
   const mean = Number((await page.getByRole('row', { name: /Mean/ }).getByRole('cell').textContent()).replace(/,/g, ''));
   const count = Number((await page.getByRole('row', { name: /Count/ }).getByRole('cell').textContent()).replace(/,/g, ''));
+  const patientsRow = page.getByRole('row', { name: /Patients/ });
+  const patients = (await patientsRow.count()) ? Number((await patientsRow.getByRole('cell').textContent()).replace(/,/g, '')) : undefined;
+  check(patients === systolicPatients, `cohort of ${patients} patients (bundles: ${systolicPatients})`);
   const difference = mean - systolicMean;
   check(count === systolicCount, `cohort count ${count} (bundles: ${systolicCount})`);
   check(Math.abs(difference) <= DISPLAY_TOLERANCE, `cohort mean shown ${mean}, plaintext ${systolicMean}, difference ${difference.toExponential(2)}`);
-  result.cohort = { code: systolic.value, count, shown: mean, plaintext: systolicMean, difference, tolerance: DISPLAY_TOLERANCE, seconds: seconds(t5) };
+  result.cohort = { code: systolic.value, count, patients, shown: mean, plaintext: systolicMean, difference, tolerance: DISPLAY_TOLERANCE, seconds: seconds(t5) };
   await shot(page, 'cohort-view');
 
   const download = page.waitForEvent('download', { timeout: 10000 });

@@ -28,6 +28,7 @@ function renderCohort(api: FakeApi) {
 
 const result: EncryptedMeanResult = {
   count: 1234,
+  patients: 321,
   keySet: 'k',
   keySetVersion: 1,
   statistics: [
@@ -73,6 +74,7 @@ describe('cohort view', () => {
     finish();
 
     expect(await screen.findByText('Glucose: 1,234 Observations')).toBeInTheDocument();
+    expect(within(screen.getByRole('row', { name: /Patients/ })).getByRole('cell')).toHaveTextContent('321');
     const mean = screen.getByRole('row', { name: /Mean/ });
     expect(within(mean).getByRole('cell')).toHaveTextContent('101.25');
     expect(screen.getByRole('img', { name: /Monthly mean of Glucose: 2 points from 2020-01 to 2020-02/ })).toBeInTheDocument();

@@ -130,6 +130,7 @@ describe('FhirClientApi (the SMART adapter)', () => {
       resourceType: 'Parameters',
       parameter: [
         { name: 'count', valueInteger: 42 },
+        { name: 'patients', valueInteger: 12 },
         { name: 'keySet', valueString: 'default' },
         { name: 'keySetVersion', valueInteger: 1 },
         { name: 'statistic', part: [{ name: 'name', valueCode: 'mean' }, { name: 'ciphertext', valueBase64Binary: 'AQI=' }] },
@@ -153,6 +154,7 @@ describe('FhirClientApi (the SMART adapter)', () => {
     );
     expect(progress).toEqual([{ state: 'submitted' }, { state: 'running', fraction: undefined }, { state: 'running', fraction: 0.4 }]);
     expect(mean.count).toBe(42);
+    expect(mean.patients).toBe(12);
     expect(mean.statistics).toEqual([
       { name: 'mean', ciphertext: new Uint8Array([1, 2]), group: undefined },
       { name: 'mean', ciphertext: new Uint8Array([3, 4]), group: '2020-03' },

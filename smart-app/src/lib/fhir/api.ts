@@ -88,6 +88,8 @@ export interface EncryptedStatistic {
 
 export interface EncryptedMeanResult {
   readonly count: number;
+  /** Distinct patients behind the values (the minimum cohort size counts these), when the server says. */
+  readonly patients?: number;
   readonly keySet: string;
   readonly keySetVersion: number;
   readonly statistics: readonly EncryptedStatistic[];

@@ -350,8 +350,10 @@ function meanResult(body: Resource): EncryptedMeanResult {
       }
       return { name, ciphertext: base64ToBytes(ciphertext), group: part(parts, 'group')?.valueString as string | undefined };
     });
+  const patients = top('patients')?.valueInteger;
   return {
     count,
+    ...(typeof patients === 'number' ? { patients } : {}),
     keySet: String(top('keySet')?.valueString ?? ''),
     keySetVersion: Number(top('keySetVersion')?.valueInteger ?? 0),
     statistics,

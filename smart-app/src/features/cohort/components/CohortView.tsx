@@ -170,6 +170,12 @@ function CohortResult({ cohort, code, download }: { cohort: DecryptedCohort; cod
             <th scope="row" className="pr-6 text-left font-medium">Count</th>
             <td className="text-right tabular-nums">{cohort.count.toLocaleString('en-US')}</td>
           </tr>
+          {cohort.patients !== undefined ? (
+            <tr>
+              <th scope="row" className="pr-6 text-left font-medium">Patients</th>
+              <td className="text-right tabular-nums">{cohort.patients.toLocaleString('en-US')}</td>
+            </tr>
+          ) : null}
           {cohort.overall.map((v) => (
             <tr key={v.name}>
               <th scope="row" className="pr-6 text-left font-medium">{STATISTIC_LABELS[v.name]}</th>
