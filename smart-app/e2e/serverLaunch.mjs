@@ -6,7 +6,11 @@
 //  2. The SMART app at /app: login, the custodian's key file loaded with the keyboard alone, the
 //     patient view's decrypted values compared with the patient's source bundle, the cohort mean of
 //     systolic pressure (8480-6 in 55284-4 panels) compared with the plaintext mean of every bundle,
-//     and every request the page made searched for the key file, the passphrase and the secret key.
+//     the regression of BMI on weight and height compared with the plaintext least-squares fit, and
+//     every request the page made searched for the key file, the passphrase and the secret key.
+// Variables: E2E_ORIGIN, E2E_USERNAME, E2E_PASSWORD, E2E_USER_NAME (display name), E2E_KEY_FILE,
+// E2E_KEY_PASSPHRASE, E2E_SECRET_KEY (SecretKeyCodec bytes, for the leak check), E2E_SYNTHEA_DIR,
+// E2E_PATIENT_BUNDLE, E2E_PATIENT_ID, E2E_FHIRCLIENT_CLIENT_ID, E2E_ARTIFACTS; CHROMIUM; E2E_ONLY=app.
 // Run by fhir-server's SmartAppBrowserE2ETest (./mvnw verify), which starts the server, loads the data,
 // provisions the user and writes the key file, then passes everything in E2E_* variables. Progress
 // goes to stderr; the last line on stdout is one JSON object with what was compared.

@@ -3,8 +3,9 @@
 // passphrase (Argon2id + WebCrypto in the real browser), the patient view decrypting the committed
 // logN 14 vector as $encrypted-value answers, the key kept in IndexedDB across a reload and
 // forgotten, an asynchronous $encrypted-mean, and every request the page makes checked for the key.
-// The stub is not the Homocloud server: the end-to-end run against fhir-server with Synthea data
-// is still to come. Usage: npm run build && node e2e/stubLaunch.mjs   (CHROMIUM=/path to override)
+// The stub is not the Homocloud server: the run against fhir-server with the Synthea data is
+// serverLaunch.mjs, driven by fhir-server's SmartAppBrowserE2ETest.
+// Usage: npm run build && node e2e/stubLaunch.mjs   (CHROMIUM=/path to override)
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, resolve } from 'node:path';
