@@ -213,7 +213,9 @@ describe('FhirClientApi (the SMART adapter)', () => {
             },
           },
     );
-    const codes = await new FhirClientApi(client).observationCodes();
+    const api = new FhirClientApi(client);
+    const codes = await api.observationCodes();
+    expect(await api.observationCodes()).toBe(codes); // read once per session
     expect(requests.map((r) => r.url)).toEqual(['Observation?_elements=code,value,component&_count=500', 'http://s/fhir?_getpages=x']);
     expect(codes.map((c) => `${c.code.code}${c.component ? `/${c.component.code}` : ''}`)).toEqual(['55284-4/8462-4', '2339-0', '55284-4/8480-6']);
   });

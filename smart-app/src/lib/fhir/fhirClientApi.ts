@@ -40,6 +40,8 @@ const POLL_MS = 1000;
 
 /** HomocloudApi over a SMART-authorized fhirclient Client. */
 export class FhirClientApi implements HomocloudApi {
+  private codes: Promise<CohortCode[]> | undefined;
+
   constructor(
     private readonly client: FhirRequester,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -117,7 +119,16 @@ export class FhirClientApi implements HomocloudApi {
    * components only), every page of them: a code that first appears on page 2 must still be on the
    * list. Panel components (systolic pressure in a blood-pressure panel) are listed on their own.
    */
-  async observationCodes(): Promise<CohortCode[]> {
+  observationCodes(): Promise<CohortCode[]> {
+    // Read once per session: the cohort and regression views both ask, each time their tab opens.
+    this.codes ??= this.readObservationCodes().catch((e: unknown) => {
+      this.codes = undefined;
+      throw e;
+    });
+    return this.codes;
+  }
+
+  private async readObservationCodes(): Promise<CohortCode[]> {
     const seen = new Map<string, CohortCode>();
     const add = (c: CohortCode) => seen.set(cohortCodeKey(c), c);
     let url: string | undefined = 'Observation?_elements=code,value,component&_count=500';
