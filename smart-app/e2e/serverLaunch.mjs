@@ -14,7 +14,7 @@
 // Run by fhir-server's SmartAppBrowserE2ETest (./mvnw verify), which starts the server, loads the data,
 // provisions the user and writes the key file, then passes everything in E2E_* variables. Progress
 // goes to stderr; the last line on stdout is one JSON object with what was compared.
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,7 @@ const fhirclientId = required('E2E_FHIRCLIENT_CLIENT_ID');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const artifacts = resolve(process.env.E2E_ARTIFACTS ?? join(here, '../target/e2e-server'));
 mkdirSync(artifacts, { recursive: true });
+rmSync(join(artifacts, 'failure.png'), { force: true }); // from an earlier run
 
 const LOINC = 'http://loinc.org';
 const SYSTOLIC = '8480-6';
