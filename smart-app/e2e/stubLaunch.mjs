@@ -3,8 +3,9 @@
 // passphrase (Argon2id + WebCrypto in the real browser), the patient view decrypting the committed
 // logN 14 vector as $encrypted-value answers, the key kept in IndexedDB across a reload and
 // forgotten, an asynchronous $encrypted-mean, and every request the page makes checked for the key.
-// The stub is not the Homocloud server: the end-to-end run against fhir-server with Synthea data
-// is still to come. Usage: npm run build && node e2e/stubLaunch.mjs   (CHROMIUM=/path to override)
+// The stub is not the Homocloud server: the run against fhir-server with the Synthea data is
+// serverLaunch.mjs, driven by fhir-server's SmartAppBrowserE2ETest.
+// Usage: npm run build && node e2e/stubLaunch.mjs   (CHROMIUM=/path to override)
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, resolve } from 'node:path';
@@ -101,7 +102,7 @@ const server = http.createServer((req, res) => {
     case '/fhir/Patient/p1':
       return json({ resourceType: 'Patient', id: 'p1', name: [{ text: 'Grace Hopper' }], birthDate: '1906-12-09' });
     case '/fhir/Observation':
-      if (url.searchParams.get('_elements') === 'code') return json({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', code: { coding: [glucose] } } }] });
+      if (url.searchParams.has('_elements')) return json({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', code: { coding: [glucose] }, valueQuantity: encrypted } }] });
       return json({ resourceType: 'Bundle', entry: [{ resource: observation('o1', '2020-01-05') }, { resource: observation('o2', '2020-02-07') }] });
     case '/fhir/Observation/o1/$encrypted-value':
       return json({ resourceType: 'Parameters', parameter: [value(isolated.slots[0])] });

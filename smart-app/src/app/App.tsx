@@ -5,6 +5,7 @@ import { CohortView } from '../features/cohort/components/CohortView';
 import { KeyPanel } from '../features/keys/components/KeyPanel';
 import { KeyProvider, type KeyServices } from '../features/keys/keyContext';
 import { PatientView } from '../features/patient/components/PatientView';
+import { RegressionView } from '../features/regression/components/RegressionView';
 import { ApiErrorNotice } from '../features/session/components/ApiErrorNotice';
 import { SessionHeader } from '../features/session/components/SessionHeader';
 import { SessionActionsContext } from '../features/session/sessionActions';
@@ -47,6 +48,7 @@ export function App({ api, keyServices, relaunch }: { api: HomocloudApi; keyServ
                   tabs={[
                     { label: 'Patient', content: <PatientView api={api} patient={session.session.patient} /> },
                     { label: 'Cohort', content: <CohortView api={api} /> },
+                    { label: 'Regression', content: <RegressionView api={api} /> },
                   ]}
                 />
               </div>

@@ -16,6 +16,6 @@ export const env = {
   /** Record-level (patient view) and aggregate (cohort) reads, the user's identity, the EHR's patient. */
   scopes: read(
     'VITE_SMART_SCOPES',
-    'openid fhirUser launch launch/patient patient/Patient.rs patient/Observation.rs user/Patient.rs user/Observation.rs',
+    'openid fhirUser launch launch/patient patient/Patient.rs patient/Observation.rs user/Patient.rs user/Practitioner.rs user/Observation.rs user/Observation.$encrypted-aggregate',
   ),
 } as const;

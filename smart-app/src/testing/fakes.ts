@@ -1,12 +1,14 @@
 import { CkksError } from '../lib/ckks';
 import type {
   CohortQuery,
-  Coding,
+  CohortCode,
   EncryptedMeanResult,
+  EncryptedRegressionResult,
   EncryptedObservation,
   EncryptedValue,
   HomocloudApi,
   JobProgress,
+  RegressionQuery,
   SessionInfo,
 } from '../lib/fhir/api';
 import { KeyFileError, type OpenedKeyFile } from '../lib/keys/keyFile';
@@ -25,8 +27,9 @@ export class FakeApi implements HomocloudApi {
   };
   observations: EncryptedObservation[] | Error = [];
   values: Record<string, EncryptedValue[]> = {};
-  codes: Coding[] | Error = [];
+  codes: CohortCode[] | Error = [];
   mean: ((query: CohortQuery, onProgress?: (p: JobProgress) => void) => Promise<EncryptedMeanResult>) | undefined;
+  regression: ((query: RegressionQuery, onProgress?: (p: JobProgress) => void) => Promise<EncryptedRegressionResult>) | undefined;
 
   async session() {
     this.calls.push('session');
@@ -51,6 +54,12 @@ export class FakeApi implements HomocloudApi {
     return this.codes;
   }
 
+  encryptedRegression(query: RegressionQuery, onProgress?: (p: JobProgress) => void) {
+    this.calls.push(`regression ${query.outcome.code}`);
+    if (!this.regression) throw new Error('FakeApi.regression not set');
+    return this.regression(query, onProgress);
+  }
+
   encryptedMean(query: CohortQuery, onProgress?: (p: JobProgress) => void) {
     this.calls.push(`mean ${query.code.code}`);
     if (!this.mean) throw new Error('FakeApi.mean not set');
@@ -66,14 +75,25 @@ export function fakeCiphertext(value: number): Uint8Array {
   return bytes;
 }
 
+/** A "ciphertext" holding one value per slot (slots 0..n-1), for results that use several slots. */
+export function fakeSlotsCiphertext(values: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(4 + 8 * Math.max(values.length, 2));
+  bytes.set([0x46, 0x41, 0x4b, 0x45]);
+  values.forEach((v, i) => new DataView(bytes.buffer).setFloat64(4 + 8 * i, v));
+  return bytes;
+}
+
 export class FakeDecryptor implements ValueDecryptor {
   wiped = false;
   constructor(private readonly failWith?: CkksError) {}
 
-  decrypt(ciphertext: Uint8Array, kind: 'stored-value' | 'statistic') {
+  decrypt(ciphertext: Uint8Array, kind: 'stored-value' | 'statistic', slots?: readonly number[]) {
     if (this.failWith) throw this.failWith;
-    const value = new DataView(ciphertext.buffer, ciphertext.byteOffset).getFloat64(4);
-    return { values: [value], logPrecision: kind === 'stored-value' ? 20 : 16 };
+    const view = new DataView(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+    const logPrecision = kind === 'stored-value' ? 20 : 16;
+    if (ciphertext.length === 12) return { values: [view.getFloat64(4)], logPrecision };
+    // A fakeSlotsCiphertext: one double per slot.
+    return { values: (slots ?? [0]).map((slot) => view.getFloat64(4 + 8 * slot)), logPrecision };
   }
 
   wipe() {

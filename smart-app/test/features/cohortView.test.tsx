@@ -28,6 +28,7 @@ function renderCohort(api: FakeApi) {
 
 const result: EncryptedMeanResult = {
   count: 1234,
+  patients: 321,
   keySet: 'k',
   keySetVersion: 1,
   statistics: [
@@ -45,6 +46,7 @@ async function choose(api: FakeApi) {
   fireEvent.change(screen.getByLabelText('From'), { target: { value: '2020-01-01' } });
   fireEvent.change(screen.getByLabelText('Gender'), { target: { value: 'female' } });
   fireEvent.change(screen.getByLabelText('Minimum'), { target: { value: '40' } });
+  fireEvent.click(screen.getByLabelText('Monthly means'));
   const run = screen.getByRole('button', { name: 'Compute encrypted mean' });
   await waitFor(() => expect(run).toBeEnabled()); // once the key is loaded
   expect(api.calls).toEqual(['codes']);
@@ -54,7 +56,7 @@ async function choose(api: FakeApi) {
 describe('cohort view', () => {
   it('runs an encrypted mean with progress, shows the decrypted result and a monthly chart, exports CSV', async () => {
     const api = new FakeApi();
-    api.codes = [glucose];
+    api.codes = [{ code: glucose }];
     let seen: unknown;
     let finish!: () => void;
     api.mean = (query, onProgress) => {
@@ -68,10 +70,11 @@ describe('cohort view', () => {
 
     expect(await screen.findByText('The server is computing on encrypted values…')).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Computation progress' })).toHaveAttribute('value', '0.4');
-    expect(seen).toEqual({ code: glucose, from: '2020-01-01', to: undefined, gender: 'female', minAge: 40, maxAge: undefined, groupByMonth: true });
+    expect(seen).toEqual({ code: glucose, component: undefined, from: '2020-01-01', to: undefined, gender: 'female', minAge: 40, maxAge: undefined, groupByMonth: true });
     finish();
 
     expect(await screen.findByText('Glucose: 1,234 Observations')).toBeInTheDocument();
+    expect(within(screen.getByRole('row', { name: /Patients/ })).getByRole('cell')).toHaveTextContent('321');
     const mean = screen.getByRole('row', { name: /Mean/ });
     expect(within(mean).getByRole('cell')).toHaveTextContent('101.25');
     expect(screen.getByRole('img', { name: /Monthly mean of Glucose: 2 points from 2020-01 to 2020-02/ })).toBeInTheDocument();
@@ -92,7 +95,7 @@ describe('cohort view', () => {
 
   it('a cohort below the minimum size (422) shows the server\'s reason and how to widen it', async () => {
     const api = new FakeApi();
-    api.codes = [glucose];
+    api.codes = [{ code: glucose }];
     api.mean = async () => {
       throw new ApiError('cohort-too-small', 'the cohort has 3 patients; statistics need at least 10', 422);
     };
@@ -101,6 +104,29 @@ describe('cohort view', () => {
     const alert = await screen.findByText('Cohort below the minimum size');
     expect(alert.parentElement).toHaveTextContent('the cohort has 3 patients; statistics need at least 10');
     expect(alert.parentElement).toHaveTextContent('Widen the date range');
+  });
+
+  it('offers panel components on their own and asks for the component of the panel', async () => {
+    const api = new FakeApi();
+    const panel = { system: 'http://loinc.org', code: '55284-4', display: 'Blood pressure' };
+    const systolic = { system: 'http://loinc.org', code: '8480-6', display: 'Systolic blood pressure' };
+    api.codes = [{ code: glucose }, { code: panel, component: systolic }];
+    let seen: unknown;
+    api.mean = async (query) => {
+      seen = query;
+      return { count: 330, keySet: 'k', keySetVersion: 1, statistics: [{ name: 'mean', ciphertext: fakeCiphertext(124.5) }] };
+    };
+    renderCohort(api);
+    const select = screen.getByLabelText('Observation code');
+    await within(select).findByRole('option', { name: 'Systolic blood pressure in Blood pressure (8480-6 in 55284-4)' });
+    expect(screen.getByLabelText('Monthly means')).not.toBeChecked();
+    fireEvent.change(select, { target: { value: 'http://loinc.org|55284-4 http://loinc.org|8480-6' } });
+    const run = screen.getByRole('button', { name: 'Compute encrypted mean' });
+    await waitFor(() => expect(run).toBeEnabled());
+    fireEvent.click(run);
+
+    expect(await screen.findByText('Systolic blood pressure in Blood pressure: 330 Observations')).toBeInTheDocument();
+    expect(seen).toMatchObject({ code: panel, component: systolic, groupByMonth: false });
   });
 
   it('CSV quotes fields that need it', () => {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { ApiError, ENCRYPTED_VALUE_URL } from '../../src/lib/fhir/api';
-import { FhirClientApi, type FhirRequester } from '../../src/lib/fhir/fhirClientApi';
+import { FhirClientApi, meanSearch, regressionSearch, type FhirRequester } from '../../src/lib/fhir/fhirClientApi';
 
 type Handler = (url: string, init: RequestInit) => { status?: number; body?: unknown; headers?: Record<string, string> } | Error;
 
@@ -125,11 +125,12 @@ describe('FhirClientApi (the SMART adapter)', () => {
     }
   });
 
-  it('$encrypted-mean: posts the query asynchronously, polls the status URL with progress, reads the result', async () => {
+  it('$encrypted-mean: asks asynchronously, polls the status URL with progress, reads the result', async () => {
     const result = {
       resourceType: 'Parameters',
       parameter: [
         { name: 'count', valueInteger: 42 },
+        { name: 'patients', valueInteger: 12 },
         { name: 'keySet', valueString: 'default' },
         { name: 'keySetVersion', valueInteger: 1 },
         { name: 'statistic', part: [{ name: 'name', valueCode: 'mean' }, { name: 'ciphertext', valueBase64Binary: 'AQI=' }] },
@@ -138,30 +139,109 @@ describe('FhirClientApi (the SMART adapter)', () => {
     };
     let polls = 0;
     const { client, requests } = fakeClient((url) => {
-      if (url === 'Observation/$encrypted-mean') return { status: 202, headers: { 'content-location': 'http://s/fhir/$job/1', 'x-progress': 'queued' } };
+      if (url.startsWith('Observation/$encrypted-mean?')) return { status: 202, headers: { 'content-location': 'http://s/fhir/$job/1', 'x-progress': 'queued' } };
       polls++;
       return polls === 1 ? { status: 202, headers: { 'content-location': 'http://s/fhir/$job/1', 'x-progress': 'running 40%' } } : { status: 200, body: result };
     });
     const progress: unknown[] = [];
-    const mean = await new FhirClientApi(client, async () => undefined).encryptedMean(
+    const mean = await new FhirClientApi(client, async () => undefined, () => new Date('2026-11-24T12:00:00Z')).encryptedMean(
       { code: { system: 'http://loinc.org', code: '2339-0' }, from: '2020-01-01', minAge: 40, groupByMonth: true },
       (p) => progress.push(p),
     );
-    expect(requests[0]).toMatchObject({ method: 'POST', headers: { prefer: 'respond-async' } });
-    expect(JSON.parse(requests[0].body as string)).toEqual({
-      resourceType: 'Parameters',
-      parameter: [
-        { name: 'code', valueCoding: { system: 'http://loinc.org', code: '2339-0' } },
-        { name: 'start', valueDate: '2020-01-01' },
-        { name: 'minAge', valueInteger: 40 },
-        { name: 'groupBy', valueCode: 'month' },
-      ],
-    });
+    expect(requests[0]).toMatchObject({ method: 'GET', headers: { prefer: 'respond-async' } });
+    expect(decodeURIComponent(requests[0].url)).toBe(
+      'Observation/$encrypted-mean?code=http://loinc.org|2339-0&statistic=mean&statistic=variance&groupBy=month&date=ge2020-01-01&patient.birthdate=le1986-11-24',
+    );
     expect(progress).toEqual([{ state: 'submitted' }, { state: 'running', fraction: undefined }, { state: 'running', fraction: 0.4 }]);
     expect(mean.count).toBe(42);
+    expect(mean.patients).toBe(12);
     expect(mean.statistics).toEqual([
       { name: 'mean', ciphertext: new Uint8Array([1, 2]), group: undefined },
       { name: 'mean', ciphertext: new Uint8Array([3, 4]), group: '2020-03' },
     ]);
+  });
+
+  it('$encrypted-mean: the cohort as the server reads it (component, date range, gender, ages as birth dates)', () => {
+    const url = meanSearch(
+      {
+        code: { system: 'http://loinc.org', code: '55284-4' },
+        component: { system: 'http://loinc.org', code: '8480-6' },
+        from: '2015-01-01',
+        to: '2019-12-31',
+        gender: 'female',
+        minAge: 40,
+        maxAge: 64,
+        groupByMonth: false,
+      },
+      new Date('2026-02-10T23:00:00Z'),
+    );
+    const params = new URLSearchParams(url.slice(url.indexOf('?') + 1));
+    expect(url.startsWith('Observation/$encrypted-mean?')).toBe(true);
+    expect(params.get('code')).toBe('http://loinc.org|55284-4');
+    expect(params.get('component-code')).toBe('http://loinc.org|8480-6');
+    expect(params.getAll('date')).toEqual(['ge2015-01-01', 'le2019-12-31']);
+    expect(params.get('patient.gender')).toBe('female');
+    // 40 or older: born on or before 1986-02-10; 64 or younger: born after 1961-02-10.
+    expect(params.getAll('patient.birthdate')).toEqual(['le1986-02-10', 'gt1961-02-10']);
+    expect(params.has('groupBy')).toBe(false);
+  });
+
+  it('cohort codes: every page, encrypted values only, panel components on their own', async () => {
+    const loinc = (code: string, display: string) => ({ coding: [{ system: 'http://loinc.org', code, display }] });
+    const { client, requests } = fakeClient((url) =>
+      url.startsWith('Observation?')
+        ? {
+            body: {
+              entry: [
+                { resource: { resourceType: 'Observation', code: loinc('2339-0', 'Glucose'), valueQuantity: encrypted } },
+                { resource: { resourceType: 'Observation', code: loinc('72166-2', 'Smoking status'), valueCodeableConcept: {} } },
+              ],
+              link: [{ relation: 'next', url: 'http://s/fhir?_getpages=x' }],
+            },
+          }
+        : {
+            body: {
+              entry: [
+                {
+                  resource: {
+                    resourceType: 'Observation',
+                    code: loinc('55284-4', 'Blood pressure'),
+                    component: [{ code: loinc('8480-6', 'Systolic'), valueQuantity: encrypted }, { code: loinc('8462-4', 'Diastolic'), valueQuantity: encrypted }],
+                  },
+                },
+              ],
+            },
+          },
+    );
+    const api = new FhirClientApi(client);
+    const codes = await api.observationCodes();
+    expect(await api.observationCodes()).toBe(codes); // read once per session
+    expect(requests.map((r) => r.url)).toEqual(['Observation?_elements=code,value,component&_count=500', 'http://s/fhir?_getpages=x']);
+    expect(codes.map((c) => `${c.code.code}${c.component ? `/${c.component.code}` : ''}`)).toEqual(['55284-4/8462-4', '2339-0', '55284-4/8480-6']);
+  });
+
+  it('$encrypted-regression: features in order, the outcome, and the Gram layout read from the answer', async () => {
+    const loinc = (code: string) => ({ system: 'http://loinc.org', code });
+    const query = { outcome: loinc('39156-5'), features: [loinc('29463-7'), loinc('8302-2')], aggregate: 'latest' as const };
+    expect(decodeURIComponent(regressionSearch(query))).toBe(
+      'Observation/$encrypted-regression?model=linear&outcome=http://loinc.org|39156-5&feature=http://loinc.org|29463-7&feature=http://loinc.org|8302-2&aggregate=latest',
+    );
+    const { client } = fakeClient(() => ({
+      body: {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'model', valueCode: 'linear' },
+          { name: 'count', valueInteger: 38 },
+          { name: 'keySet', valueString: 'default' },
+          { name: 'keySetVersion', valueInteger: 1 },
+          { name: 'columns', valueInteger: 4 },
+          { name: 'blockSize', valueInteger: 64 },
+          { name: 'blocksPerCiphertext', valueInteger: 128 },
+          { name: 'gram', valueBase64Binary: 'AQI=' },
+        ],
+      },
+    }));
+    const result = await new FhirClientApi(client).encryptedRegression(query);
+    expect(result).toEqual({ count: 38, keySet: 'default', keySetVersion: 1, columns: 4, blockSize: 64, blocksPerCiphertext: 128, grams: [new Uint8Array([1, 2])] });
   });
 });

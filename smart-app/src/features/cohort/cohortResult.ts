@@ -12,6 +12,7 @@ export interface StatisticValue {
 
 export interface DecryptedCohort {
   readonly count: number;
+  readonly patients?: number;
   readonly logPrecision: number;
   readonly overall: readonly StatisticValue[];
   readonly monthly: readonly StatisticValue[];
@@ -27,6 +28,7 @@ export function decryptCohort(result: EncryptedMeanResult, decryptor: ValueDecry
   });
   return {
     count: result.count,
+    patients: result.patients,
     logPrecision,
     overall: values.filter((v) => v.group === undefined),
     monthly: values.filter((v) => v.group !== undefined).sort((a, b) => a.group!.localeCompare(b.group!)),

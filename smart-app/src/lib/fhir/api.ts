@@ -53,8 +53,20 @@ export interface EncryptedValue {
   readonly ciphertext: Uint8Array;
 }
 
+/**
+ * What a cohort statistic aggregates: an Observation code, or one component of a panel (systolic
+ * pressure, 8480-6, inside blood-pressure panels, 55284-4), which the server reads as
+ * `code` plus `component-code`.
+ */
+export interface CohortCode {
+  readonly code: Coding;
+  readonly component?: Coding;
+}
+
 export interface CohortQuery {
   readonly code: Coding;
+  /** A component of `code`'s Observations whose values are aggregated instead of their valueQuantity. */
+  readonly component?: Coding;
   /** Inclusive ISO dates (YYYY-MM-DD). */
   readonly from?: string;
   readonly to?: string;
@@ -76,9 +88,33 @@ export interface EncryptedStatistic {
 
 export interface EncryptedMeanResult {
   readonly count: number;
+  /** Distinct patients behind the values (the minimum cohort size counts these), when the server says. */
+  readonly patients?: number;
   readonly keySet: string;
   readonly keySetVersion: number;
   readonly statistics: readonly EncryptedStatistic[];
+}
+
+/** A linear regression of one code on others, per patient (latest value of each code, or their mean). */
+export interface RegressionQuery {
+  readonly outcome: Coding;
+  readonly features: readonly Coding[];
+  readonly aggregate: 'latest' | 'mean';
+}
+
+/**
+ * $encrypted-regression's answer: the encrypted Gram matrix G = A^T A of A = [1 | features | outcome]
+ * over `count` patients. G[0][0] is `count` (public); the other upper-triangle entries, in row
+ * order, sit in `grams[e / blocksPerCiphertext]` at slot `(e % blocksPerCiphertext) * blockSize`.
+ */
+export interface EncryptedRegressionResult {
+  readonly count: number;
+  readonly keySet: string;
+  readonly keySetVersion: number;
+  readonly columns: number;
+  readonly blockSize: number;
+  readonly blocksPerCiphertext: number;
+  readonly grams: readonly Uint8Array[];
 }
 
 export interface JobProgress {
@@ -91,9 +127,10 @@ export interface HomocloudApi {
   session(): Promise<SessionInfo>;
   encryptedObservations(patientId: string): Promise<EncryptedObservation[]>;
   encryptedValues(observationId: string): Promise<EncryptedValue[]>;
-  /** Observation codes present on the server, for the cohort picker. */
-  observationCodes(): Promise<Coding[]>;
+  /** Observation codes (and panel components) with encrypted values on the server, for the cohort picker. */
+  observationCodes(): Promise<CohortCode[]>;
   encryptedMean(query: CohortQuery, onProgress?: (progress: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult>;
+  encryptedRegression(query: RegressionQuery, onProgress?: (progress: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedRegressionResult>;
 }
 
 export type ApiErrorKind =
@@ -123,4 +160,13 @@ export function codingKey(coding: Coding): string {
 
 export function codingLabel(coding: Coding): string {
   return coding.display ?? coding.code ?? 'unknown code';
+}
+
+export function cohortCodeKey(c: CohortCode): string {
+  return c.component ? `${codingKey(c.code)} ${codingKey(c.component)}` : codingKey(c.code);
+}
+
+/** "Glucose" or "Systolic blood pressure in Blood pressure panel". */
+export function cohortCodeLabel(c: CohortCode): string {
+  return c.component ? `${codingLabel(c.component)} in ${codingLabel(c.code)}` : codingLabel(c.code);
 }

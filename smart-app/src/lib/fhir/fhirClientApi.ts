@@ -1,15 +1,20 @@
 import {
   ApiError,
+  cohortCodeKey,
+  cohortCodeLabel,
   ENCRYPTED_VALUE_URL,
+  type CohortCode,
   type CohortQuery,
   type Coding,
   type EncryptedMeanResult,
+  type EncryptedRegressionResult,
   type EncryptedObservation,
   type EncryptedStatistic,
   type EncryptedValue,
   type HomocloudApi,
   type JobProgress,
   type PatientSummary,
+  type RegressionQuery,
   type SessionInfo,
   type StatisticName,
 } from './api';
@@ -29,13 +34,18 @@ type Resource = Json & { resourceType?: string; id?: string };
 type Parameter = { name?: string; part?: Parameter[] } & Json;
 
 const MAX_PAGES = 20;
+/** Observations scanned for the cohort code list: 40 pages of 500 (the server's largest page). */
+const MAX_CODE_PAGES = 40;
 const POLL_MS = 1000;
 
 /** HomocloudApi over a SMART-authorized fhirclient Client. */
 export class FhirClientApi implements HomocloudApi {
+  private codes: Promise<CohortCode[]> | undefined;
+
   constructor(
     private readonly client: FhirRequester,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly today: () => Date = () => new Date(),
   ) {}
 
   async session(): Promise<SessionInfo> {
@@ -104,38 +114,72 @@ export class FhirClientApi implements HomocloudApi {
       });
   }
 
-  async observationCodes(): Promise<Coding[]> {
-    const bundle = await this.get<Resource>('Observation?_elements=code&_count=500');
-    const seen = new Map<string, Coding>();
-    for (const entry of (bundle.entry as { resource?: Resource }[] | undefined) ?? []) {
-      const coding = ((entry.resource?.code as { coding?: Coding[] } | undefined)?.coding ?? [])[0];
-      if (coding?.code) seen.set(`${coding.system}|${coding.code}`, coding);
+  /**
+   * The codes whose values are encrypted, read from the Observations themselves (code, value and
+   * components only), every page of them: a code that first appears on page 2 must still be on the
+   * list. Panel components (systolic pressure in a blood-pressure panel) are listed on their own.
+   */
+  observationCodes(): Promise<CohortCode[]> {
+    // Read once per session: the cohort and regression views both ask, each time their tab opens.
+    this.codes ??= this.readObservationCodes().catch((e: unknown) => {
+      this.codes = undefined;
+      throw e;
+    });
+    return this.codes;
+  }
+
+  private async readObservationCodes(): Promise<CohortCode[]> {
+    const seen = new Map<string, CohortCode>();
+    const add = (c: CohortCode) => seen.set(cohortCodeKey(c), c);
+    let url: string | undefined = 'Observation?_elements=code,value,component&_count=500';
+    for (let page = 0; url && page < MAX_CODE_PAGES; page++) {
+      const bundle: Resource = await this.get<Resource>(url);
+      for (const entry of (bundle.entry as { resource?: Resource }[] | undefined) ?? []) {
+        const r = entry.resource;
+        const code = firstCoding(r?.code);
+        if (!r || !code) continue;
+        if (isEncrypted(r.valueQuantity)) add({ code });
+        for (const c of (r.component as Json[] | undefined) ?? []) {
+          const component = firstCoding(c.code);
+          if (component && isEncrypted(c.valueQuantity)) add({ code, component });
+        }
+      }
+      url = nextLink(bundle);
     }
-    return [...seen.values()].sort((a, b) => (a.display ?? a.code ?? '').localeCompare(b.display ?? b.code ?? ''));
+    return [...seen.values()].sort((a, b) => cohortCodeLabel(a).localeCompare(cohortCodeLabel(b)));
   }
 
   /**
-   * POST Observation/$encrypted-mean with `Prefer: respond-async` (the FHIR asynchronous request
+   * GET Observation/$encrypted-mean with `Prefer: respond-async` (the FHIR asynchronous request
    * pattern): a 202 names a status URL in Content-Location, polled until it answers 200 with the
    * Parameters; a server that answers 200 at once is fine too. Progress comes from X-Progress.
+   * The cohort travels as Observation search parameters in the URL (meanSearch).
    */
   async encryptedMean(query: CohortQuery, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedMeanResult> {
+    return meanResult(await this.operation(meanSearch(query, this.today()), onProgress, signal));
+  }
+
+  /** GET Observation/$encrypted-regression?model=linear (asynchronously, as encryptedMean). */
+  async encryptedRegression(query: RegressionQuery, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<EncryptedRegressionResult> {
+    return regressionResult(await this.operation(regressionSearch(query), onProgress, signal));
+  }
+
+  /**
+   * An encrypted operation with `Prefer: respond-async` (the FHIR asynchronous request pattern): a 202
+   * names a status URL in Content-Location, polled until it answers 200 with the Parameters; a server
+   * that answers 200 at once is fine too. Progress comes from X-Progress.
+   */
+  private async operation(url: string, onProgress?: (p: JobProgress) => void, signal?: AbortSignal): Promise<Resource> {
     onProgress?.({ state: 'submitted' });
-    let result = await this.send<Resource>({
-      url: 'Observation/$encrypted-mean',
-      method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', prefer: 'respond-async' },
-      body: JSON.stringify(meanParameters(query)),
-      signal,
-    });
+    let result = await this.send<Resource>({ url, method: 'GET', headers: { prefer: 'respond-async' }, signal });
     const status = result.response.headers.get('content-location');
     while (result.response.status === 202 && status) {
       onProgress?.({ state: 'running', fraction: progressOf(result.response.headers.get('x-progress')) });
       await this.sleep(POLL_MS);
-      if (signal?.aborted) throw new ApiError('network', 'the cohort query was cancelled');
+      if (signal?.aborted) throw new ApiError('network', 'the query was cancelled');
       result = await this.send<Resource>({ url: status, method: 'GET', signal });
     }
-    return meanResult(result.body ?? {});
+    return result.body ?? {};
   }
 
   private async get<T>(url: string): Promise<T> {
@@ -222,15 +266,81 @@ function observationSummary(r: Resource): EncryptedObservation {
   return { id: r.id!, effective, code: coding, codeText: code.text ?? coding.display ?? coding.code ?? 'Observation' };
 }
 
-function meanParameters(query: CohortQuery): Resource {
-  const parameter: Json[] = [{ name: 'code', valueCoding: { system: query.code.system, code: query.code.code } }];
-  if (query.from) parameter.push({ name: 'start', valueDate: query.from });
-  if (query.to) parameter.push({ name: 'end', valueDate: query.to });
-  if (query.gender) parameter.push({ name: 'gender', valueCode: query.gender });
-  if (query.minAge !== undefined) parameter.push({ name: 'minAge', valueInteger: query.minAge });
-  if (query.maxAge !== undefined) parameter.push({ name: 'maxAge', valueInteger: query.maxAge });
-  if (query.groupByMonth) parameter.push({ name: 'groupBy', valueCode: 'month' });
-  return { resourceType: 'Parameters', parameter };
+/**
+ * The $encrypted-mean request as the server reads it: its own parameters (`code`, `component-code`,
+ * `statistic`, `groupBy`) and the cohort as ordinary Observation search parameters: `date` for the
+ * range, `patient.gender`, and the age range as `patient.birthdate` bounds counted back from `today`
+ * (at least minAge years old: born on or before today minus minAge years; at most maxAge: born after
+ * today minus maxAge + 1 years).
+ */
+export function meanSearch(query: CohortQuery, today: Date): string {
+  const p = new URLSearchParams();
+  p.append('code', token(query.code));
+  if (query.component) p.append('component-code', token(query.component));
+  p.append('statistic', 'mean');
+  p.append('statistic', 'variance');
+  if (query.groupByMonth) p.append('groupBy', 'month');
+  if (query.from) p.append('date', `ge${query.from}`);
+  if (query.to) p.append('date', `le${query.to}`);
+  if (query.gender) p.append('patient.gender', query.gender);
+  if (query.minAge !== undefined) p.append('patient.birthdate', `le${yearsBefore(today, query.minAge)}`);
+  if (query.maxAge !== undefined) p.append('patient.birthdate', `gt${yearsBefore(today, query.maxAge + 1)}`);
+  return `Observation/$encrypted-mean?${p.toString()}`;
+}
+
+/** The $encrypted-regression request: linear model, features in order, the outcome last in the Gram matrix. */
+export function regressionSearch(query: RegressionQuery): string {
+  const p = new URLSearchParams();
+  p.append('model', 'linear');
+  p.append('outcome', token(query.outcome));
+  for (const feature of query.features) p.append('feature', token(feature));
+  p.append('aggregate', query.aggregate);
+  return `Observation/$encrypted-regression?${p.toString()}`;
+}
+
+function regressionResult(body: Resource): EncryptedRegressionResult {
+  const parameters = (body.parameter as Parameter[] | undefined) ?? [];
+  const integer = (name: string) => {
+    const value = parameters.find((p) => p.name === name)?.valueInteger;
+    if (typeof value !== 'number') throw new ApiError('server', `$encrypted-regression answered without '${name}'`);
+    return value;
+  };
+  const grams = parameters
+    .filter((p) => p.name === 'gram')
+    .map((p) => {
+      if (typeof p.valueBase64Binary !== 'string') throw new ApiError('server', '$encrypted-regression answered a gram without a ciphertext');
+      return base64ToBytes(p.valueBase64Binary);
+    });
+  return {
+    count: integer('count'),
+    keySet: String(parameters.find((p) => p.name === 'keySet')?.valueString ?? ''),
+    keySetVersion: integer('keySetVersion'),
+    columns: integer('columns'),
+    blockSize: integer('blockSize'),
+    blocksPerCiphertext: integer('blocksPerCiphertext'),
+    grams,
+  };
+}
+
+function token(coding: Coding): string {
+  return coding.system ? `${coding.system}|${coding.code ?? ''}` : (coding.code ?? '');
+}
+
+function yearsBefore(today: Date, years: number): string {
+  return new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate())).toISOString().slice(0, 10);
+}
+
+function firstCoding(concept: unknown): Coding | undefined {
+  const coding = ((concept as { coding?: Coding[] } | undefined)?.coding ?? [])[0];
+  return coding?.code ? coding : undefined;
+}
+
+function isEncrypted(quantity: unknown): boolean {
+  return (((quantity as Json | undefined)?._value as Json | undefined)?.extension as Json[] | undefined)?.some((x) => x.url === ENCRYPTED_VALUE_URL) ?? false;
+}
+
+function nextLink(bundle: Resource): string | undefined {
+  return ((bundle.link as { relation?: string; url?: string }[] | undefined) ?? []).find((l) => l.relation === 'next')?.url;
 }
 
 const STATISTICS: readonly StatisticName[] = ['sum', 'mean', 'sumOfSquares', 'variance'];
@@ -251,8 +361,10 @@ function meanResult(body: Resource): EncryptedMeanResult {
       }
       return { name, ciphertext: base64ToBytes(ciphertext), group: part(parts, 'group')?.valueString as string | undefined };
     });
+  const patients = top('patients')?.valueInteger;
   return {
     count,
+    ...(typeof patients === 'number' ? { patients } : {}),
     keySet: String(top('keySet')?.valueString ?? ''),
     keySetVersion: Number(top('keySetVersion')?.valueInteger ?? 0),
     statistics,

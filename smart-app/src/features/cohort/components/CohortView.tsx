@@ -1,9 +1,10 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { downloadCsv } from '../../../components/ui/downloadCsv';
 import { LineChart } from '../../../components/ui/LineChart';
 import { Notice } from '../../../components/ui/Notice';
 import { PrecisionNote } from '../../../components/ui/PrecisionNote';
 import { displayValue } from '../../../components/ui/format';
-import { ApiError, codingKey, codingLabel, type CohortQuery, type Coding, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
+import { ApiError, cohortCodeKey, cohortCodeLabel, type CohortCode, type CohortQuery, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
 import { useKeys } from '../../keys/keyContext';
 import { ApiErrorNotice } from '../../session/components/ApiErrorNotice';
 import { cohortCsv, decryptCohort, STATISTIC_LABELS, type DecryptedCohort } from '../cohortResult';
@@ -11,7 +12,7 @@ import { cohortCsv, decryptCohort, STATISTIC_LABELS, type DecryptedCohort } from
 type RunState =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly progress: JobProgress }
-  | { readonly state: 'done'; readonly cohort: DecryptedCohort; readonly code: Coding }
+  | { readonly state: 'done'; readonly cohort: DecryptedCohort; readonly code: CohortCode }
   | { readonly state: 'failed'; readonly error: ApiError }
   | { readonly state: 'undecryptable'; readonly message: string };
 
@@ -20,7 +21,7 @@ const FIELD = 'mt-1 block w-full rounded border border-slate-500 px-2 py-1';
 /** Cohort analytics: an encrypted mean over the chosen Observations, decrypted here, with a monthly chart and CSV. */
 export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi; download?: (name: string, csv: string) => void }) {
   const { decryptor, reportDecryptionError } = useKeys();
-  const [codes, setCodes] = useState<Coding[] | null>(null);
+  const [codes, setCodes] = useState<CohortCode[] | null>(null);
   const [codesError, setCodesError] = useState<ApiError | null>(null);
   const [codeKey, setCodeKey] = useState('');
   const [from, setFrom] = useState('');
@@ -28,7 +29,8 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
   const [gender, setGender] = useState('');
   const [minAge, setMinAge] = useState('');
   const [maxAge, setMaxAge] = useState('');
-  const [monthly, setMonthly] = useState(true);
+  // Off by default: a month needs the server's minimum cohort size on its own, which small data sets rarely reach.
+  const [monthly, setMonthly] = useState(false);
   const [run, setRun] = useState<RunState>({ state: 'idle' });
   const id = useId();
 
@@ -45,10 +47,11 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const code = codes?.find((c) => codingKey(c) === codeKey);
+    const code = codes?.find((c) => cohortCodeKey(c) === codeKey);
     if (!code || !decryptor) return;
     const query: CohortQuery = {
-      code,
+      code: code.code,
+      component: code.component,
       from: from || undefined,
       to: to || undefined,
       gender: (gender || undefined) as CohortQuery['gender'],
@@ -85,8 +88,10 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
           <select id={`${id}-code`} value={codeKey} onChange={(e) => setCodeKey(e.target.value)} required className={FIELD}>
             <option value="">{codes === null && !codesError ? 'Loading codes…' : 'Choose a code'}</option>
             {(codes ?? []).map((c) => (
-              <option key={codingKey(c)} value={codingKey(c)}>
-                {codingLabel(c)} ({c.code})
+              <option key={cohortCodeKey(c)} value={cohortCodeKey(c)}>
+                {c.component
+                  ? `${cohortCodeLabel(c)} (${c.component.code} in ${c.code.code})`
+                  : `${cohortCodeLabel(c)} (${c.code.code})`}
               </option>
             ))}
           </select>
@@ -151,12 +156,12 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
   );
 }
 
-function CohortResult({ cohort, code, download }: { cohort: DecryptedCohort; code: Coding; download: (name: string, csv: string) => void }) {
+function CohortResult({ cohort, code, download }: { cohort: DecryptedCohort; code: CohortCode; download: (name: string, csv: string) => void }) {
   const means = cohort.monthly.filter((v) => v.name === 'mean');
   return (
     <div className="mt-4">
       <h3 className="font-semibold">
-        {codingLabel(code)}: {cohort.count.toLocaleString('en-US')} Observations
+        {cohortCodeLabel(code)}: {cohort.count.toLocaleString('en-US')} Observations
       </h3>
       <table className="mt-2 text-sm">
         <caption className="sr-only">Decrypted statistics</caption>
@@ -165,6 +170,12 @@ function CohortResult({ cohort, code, download }: { cohort: DecryptedCohort; cod
             <th scope="row" className="pr-6 text-left font-medium">Count</th>
             <td className="text-right tabular-nums">{cohort.count.toLocaleString('en-US')}</td>
           </tr>
+          {cohort.patients !== undefined ? (
+            <tr>
+              <th scope="row" className="pr-6 text-left font-medium">Patients</th>
+              <td className="text-right tabular-nums">{cohort.patients.toLocaleString('en-US')}</td>
+            </tr>
+          ) : null}
           {cohort.overall.map((v) => (
             <tr key={v.name}>
               <th scope="row" className="pr-6 text-left font-medium">{STATISTIC_LABELS[v.name]}</th>
@@ -173,24 +184,15 @@ function CohortResult({ cohort, code, download }: { cohort: DecryptedCohort; cod
           ))}
         </tbody>
       </table>
-      {means.length > 0 ? <LineChart title={`Monthly mean of ${codingLabel(code)}`} points={means.map((m) => ({ x: m.group!, y: m.value }))} /> : null}
+      {means.length > 0 ? <LineChart title={`Monthly mean of ${cohortCodeLabel(code)}`} points={means.map((m) => ({ x: m.group!, y: m.value }))} /> : null}
       <PrecisionNote logPrecision={cohort.logPrecision} />
       <button
         type="button"
-        onClick={() => download(`cohort-${code.code ?? 'result'}.csv`, cohortCsv(cohort, `${code.system ?? ''}|${code.code ?? ''}`))}
+        onClick={() => download(`cohort-${(code.component ?? code.code).code ?? 'result'}.csv`, cohortCsv(cohort, cohortCodeKey(code)))}
         className="mt-3 rounded border border-blue-800 px-3 py-2 text-blue-900 hover:bg-blue-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700"
       >
         Export CSV
       </button>
     </div>
   );
-}
-
-function downloadCsv(name: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
 }

@@ -68,6 +68,28 @@ class BackendServicesTest {
         assertThat(server.get(server.origin() + "/.well-known/smart-configuration", null).statusCode()).isEqualTo(200);
     }
 
+    /** A SMART app on another origin: its preflight and its reads under /fhir get CORS headers, not only discovery. */
+    @Test
+    void fhirReads_fromAnotherOrigin_passCors() {
+        String origin = "http://127.0.0.1:5173";
+        HttpResponse<String> preflight = server.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient/1"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization,accept").build());
+        HttpResponse<String> read = server.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient?_count=1"))
+                .header("Origin", origin)
+                .header("Authorization", "Bearer " + server.token("system/*.cruds")).GET().build());
+
+        assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isPresent();
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                .contains("authorization");
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).isPresent();
+        assertThat(read.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Content-Location");
+    }
+
     @Test
     void openIdDiscovery_andJwks_publishTheSigningKey() throws Exception {
         JsonNode openid = JSON.readTree(server.get(server.origin() + "/.well-known/openid-configuration", null).body());

@@ -36,8 +36,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
 
 import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfigurationSource;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * The FHIR endpoint as an OAuth resource server: Spring Security verifies the bearer token (401 with
@@ -93,14 +94,15 @@ public class ResourceServerConfig {
         cors.setAllowedOriginPatterns(security.corsAllowedOrigins());
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
         cors.setAllowedHeaders(List.of("*"));
-        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
+        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate",
+                "X-Progress"));
         cors.setAllowCredentials(false);
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/fhir/**", cors);
-        source.registerCorsConfiguration("/oauth2/**", cors);
-        source.registerCorsConfiguration("/.well-known/**", cors);
-        source.registerCorsConfiguration("/userinfo", cors);
-        return source;
+        // Matched on the whole path within the application: a UrlBasedCorsConfigurationSource sees only the path
+        // below a path-mapped servlet's prefix ("/Patient/1" for HAPI's /fhir/*), so "/fhir/**" never matched there
+        // and a SMART app on another origin could get a token but read nothing.
+        RequestMatcher paths = new OrRequestMatcher(antMatcher(RestfulServerConfig.FHIR_PATH + "/**"),
+                antMatcher("/oauth2/**"), antMatcher("/.well-known/**"), antMatcher("/userinfo"));
+        return request -> paths.matches(request) ? cors : null;
     }
 
     @Bean
