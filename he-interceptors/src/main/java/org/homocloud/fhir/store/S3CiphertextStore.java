@@ -124,8 +124,13 @@ public final class S3CiphertextStore implements CiphertextStore {
         digest.update(part, 0, n);
         length += n;
         int partNumber = number;
+        int partLength = n;
+        // A stream over the part buffer, made afresh for each attempt: RequestBody.fromBytes would copy the part,
+        // and two parts in memory do not fit the small heaps this store promises to stream within.
+        RequestBody body = RequestBody.fromContentProvider(
+            () -> new java.io.ByteArrayInputStream(part, 0, partLength), partLength, "application/octet-stream");
         String etag = s3.uploadPart(b -> b.bucket(bucket).key(stagingKey).uploadId(uploadId).partNumber(partNumber),
-            RequestBody.fromBytes(n == part.length ? part : java.util.Arrays.copyOf(part, n))).eTag();
+            body).eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
         n = n < PART_SIZE ? 0 : Streams.readFully(content, part);
       }
