@@ -23,7 +23,7 @@ import org.homocloud.he.ckks.CkksParameters;
  */
 public abstract sealed class ObjectCodec<T>
     permits CiphertextCodec, PlaintextCodec, PublicKeyCodec, SwitchingKeyCodec,
-        RelinearizationKeyCodec, GaloisKeyCodec, EvaluationKeySetCodec {
+        RelinearizationKeyCodec, GaloisKeyCodec, EvaluationKeySetCodec, BootstrappingKeySetCodec {
 
   /** Large enough that stream writes of key sets go out in big blocks. */
   static final int BUFFER_BYTES = 1 << 16;

@@ -13,7 +13,8 @@ enum ObjectType {
   SWITCHING_KEY(6, "switching key"),
   RELINEARIZATION_KEY(7, "relinearization key"),
   GALOIS_KEY(8, "Galois key"),
-  EVALUATION_KEY_SET(9, "evaluation key set");
+  EVALUATION_KEY_SET(9, "evaluation key set"),
+  BOOTSTRAPPING_KEY_SET(10, "bootstrapping key set");
 
   private final int tag;
   private final String description;

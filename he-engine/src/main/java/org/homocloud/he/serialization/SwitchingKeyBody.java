@@ -97,6 +97,89 @@ final class SwitchingKeyBody {
     }
   }
 
+  /**
+   * Bytes of a leveled body: the key's top level (u8) first, then a body over Q limbs 0..level
+   * with {@code digitCount(level)} digits (tags 10 and later: keys made only as tall as needed).
+   */
+  static long leveledSize(CkksParameters parameters, int level, boolean seeded) {
+    RnsRing ringQ = parameters.rlwe().ringQ();
+    RnsRing ringP = parameters.rlwe().ringP();
+    long perPair = PolyPacking.size(ringQ, level + 1) + PolyPacking.size(ringP, ringP.primeCount());
+    long digits = parameters.rlwe().digitCount(level);
+    return 1 + 2 + 1 + (seeded ? SerializationFormat.SEED_BYTES : 0) + digits * perPair * (seeded ? 1 : 2);
+  }
+
+  /** The top level a key works up to: its Q limb count minus one. */
+  static int level(SwitchingKey key) {
+    return key.bQ(0).limbCount() - 1;
+  }
+
+  static void writeLeveled(FormatWriter out, CkksParameters parameters, SwitchingKey key, String what)
+      throws IOException {
+    int level = level(key);
+    FieldChecks.level(level, parameters, what);
+    int digits = parameters.rlwe().digitCount(level);
+    if (key.digitCount() != digits) {
+      throw new HeException("cannot write " + what + ": it has " + key.digitCount()
+          + " digits, a key up to level " + level + " has " + digits);
+    }
+    Optional<byte[]> seed = key.seed();
+    out.u8(level);
+    out.u16(digits);
+    out.u8(seed.isPresent() ? SerializationFormat.FORM_SEEDED : SerializationFormat.FORM_FULL);
+    if (seed.isPresent()) {
+      out.bytes(seed.get());
+    }
+    RnsRing ringQ = parameters.rlwe().ringQ();
+    RnsRing ringP = parameters.rlwe().ringP();
+    for (int j = 0; j < digits; j++) {
+      PolyPacking.write(out, ringQ, key.bQ(j), level + 1, what + " digit " + j + " b over Q");
+      PolyPacking.write(out, ringP, key.bP(j), ringP.primeCount(), what + " digit " + j + " b over P");
+      if (seed.isEmpty()) {
+        PolyPacking.write(out, ringQ, key.aQ(j), level + 1, what + " digit " + j + " a over Q");
+        PolyPacking.write(out, ringP, key.aP(j), ringP.primeCount(), what + " digit " + j + " a over P");
+      }
+    }
+  }
+
+  static SwitchingKey readLeveled(FormatReader in, CkksParameters parameters, String what) throws IOException {
+    int level = in.u8(what + " level");
+    FieldChecks.level(level, parameters, what);
+    int expected = parameters.rlwe().digitCount(level);
+    int digits = in.u16(what + " digit count");
+    if (digits != expected) {
+      throw new HeException(what + " has " + digits + " digits, a key up to level " + level + " has " + expected);
+    }
+    boolean seeded = FieldChecks.seeded(in.u8(what + " form"), what);
+    byte[] seed = seeded ? in.bytes(SerializationFormat.SEED_BYTES, what + " seed") : null;
+    RnsRing ringQ = parameters.rlwe().ringQ();
+    RnsRing ringP = parameters.rlwe().ringP();
+    RnsPoly[] bQ = new RnsPoly[digits];
+    RnsPoly[] bP = new RnsPoly[digits];
+    RnsPoly[] aQ = new RnsPoly[digits];
+    RnsPoly[] aP = new RnsPoly[digits];
+    for (int j = 0; j < digits; j++) {
+      bQ[j] = PolyPacking.read(in, ringQ, level + 1, what + " digit " + j + " b over Q");
+      bP[j] = PolyPacking.read(in, ringP, ringP.primeCount(), what + " digit " + j + " b over P");
+      if (!seeded) {
+        aQ[j] = PolyPacking.read(in, ringQ, level + 1, what + " digit " + j + " a over Q");
+        aP[j] = PolyPacking.read(in, ringP, ringP.primeCount(), what + " digit " + j + " a over P");
+      }
+    }
+    if (seeded) {
+      Xof uniform = new Xof(seed);
+      for (int j = 0; j < digits; j++) {
+        aQ[j] = ringQ.newPoly(level + 1);
+        aP[j] = ringP.newPoly();
+        UniformSampler.sample(ringQ, uniform, aQ[j]);
+        UniformSampler.sample(ringP, uniform, aP[j]);
+        ringQ.toMontgomery(aQ[j], aQ[j]);
+        ringP.toMontgomery(aP[j], aP[j]);
+      }
+    }
+    return new SwitchingKey(bQ, bP, aQ, aP, seed);
+  }
+
   private static int digitCount(CkksParameters parameters) {
     return parameters.rlwe().digitCount(parameters.maxLevel());
   }

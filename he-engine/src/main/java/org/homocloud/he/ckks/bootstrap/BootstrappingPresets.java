@@ -27,6 +27,18 @@ public final class BootstrappingPresets {
     return insecureForTesting(12);
   }
 
+  /**
+   * INSECURE, for tests of logistic regression (one training iteration needs five levels): the
+   * logN 12 shape with five levels of 45 bits left for computation instead of two; P 3 x 61.
+   * 2048 slots.
+   */
+  public static BootstrappingParameters insecureForTestingLogN12FiveLevels() {
+    int[] logQ = chain(60, 5, 45, 2, 50, evalModLevels(), 60, 2, 60);
+    CkksParameters ckks = CkksParameters.builder().logN(12).logQ(logQ).logP(61, 61, 61).primesPerDigit(3)
+        .logDefaultScale(45).insecureForTesting(true).build();
+    return new BootstrappingParameters(ckks, 2, 2, K, DOUBLE_ANGLES, COSINE_DEGREE, EPHEMERAL_WEIGHT, 10);
+  }
+
   /** INSECURE, for tests: the same shape at logN 12 with sparse packing, 2^logSlots slots. */
   public static BootstrappingParameters insecureForTestingLogN12(int logSlots) {
     return insecureForTesting(12, logSlots);
