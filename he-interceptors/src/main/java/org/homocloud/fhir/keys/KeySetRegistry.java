@@ -22,6 +22,8 @@ import org.homocloud.he.HeException;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.rlwe.EvaluationKeySet;
 import org.homocloud.he.rlwe.PublicKey;
+import org.homocloud.he.ckks.bootstrap.BootstrappingKeySet;
+import org.homocloud.he.serialization.BootstrappingKeySetCodec;
 import org.homocloud.he.serialization.EvaluationKeySetCodec;
 import org.homocloud.he.serialization.ParametersCodec;
 import org.homocloud.he.serialization.PublicKeyCodec;
@@ -44,14 +46,18 @@ import org.homocloud.he.serialization.PublicKeyCodec;
  * of that id. <b>Integrity.</b> Reads check each blob's size and SHA-256 against the record (besides the
  * store's own check) and parse it again, so they return engine objects ready to use.
  *
- * <p>Blob ids: {@code keyset.<id>.v<version>.parameters|public-key|evaluation-keys|meta}. Registrations
+ * <p>Blob ids: {@code keyset.<id>.v<version>.parameters|public-key|evaluation-keys|meta}, and
+ * {@code bootstrapping-keys} for a key set that can bootstrap (engine format tag 10, checked as the others). Registrations
  * are serialized within this instance; one registry instance (the server) should write a store.
  * Reads are safe from any thread.
  */
 public final class KeySetRegistry {
 
-  /** Version of the JSON metadata record's layout. */
-  public static final int METADATA_FORMAT = 1;
+  /**
+   * Version of the JSON metadata record's layout: 2 adds the optional bootstrapping key set blob;
+   * records of format 1 (no bootstrapping keys) are still read.
+   */
+  public static final int METADATA_FORMAT = 2;
 
   /** Largest parameters or public key accepted (logN 16 public key: 20.5 MB); evaluation keys are streamed. */
   public static final int MAX_PUBLIC_KEY_BYTES = 64 << 20;
@@ -90,6 +96,16 @@ public final class KeySetRegistry {
    *     both cases no new version exists and none of its blobs are left behind
    */
   public KeySetVersion register(String keySetId, byte[] parameters, byte[] publicKey, InputStream evaluationKeys) {
+    return register(keySetId, parameters, publicKey, null, evaluationKeys);
+  }
+
+  /**
+   * As {@link #register(String, byte[], byte[], InputStream)}, with a bootstrapping key set (engine
+   * format, tag 10, read from {@code bootstrappingKeys} to its end before the evaluation keys; null for
+   * none): streamed into its own blob, read back and checked key by key, its SHA-256 and size in the record.
+   */
+  public KeySetVersion register(String keySetId, byte[] parameters, byte[] publicKey, InputStream bootstrappingKeys,
+      InputStream evaluationKeys) {
     KeySetIds.check(keySetId);
     CkksParameters checkedParameters = parseParameters(keySetId, parameters);
     parsePublicKey(keySetId, checkedParameters, publicKey);
@@ -101,6 +117,17 @@ public final class KeySetRegistry {
       try {
         KeySetVersion.Blob parametersBlob = putBytes(prefix + ".parameters", parameters, written);
         KeySetVersion.Blob publicKeyBlob = putBytes(prefix + ".public-key", publicKey, written);
+        KeySetVersion.Blob bootstrappingBlob = null;
+        Integer levelsLeft = null;
+        if (bootstrappingKeys != null) {
+          String bootstrappingId = prefix + ".bootstrapping-keys";
+          written.add(bootstrappingId);
+          MessageDigest bootstrappingDigest = sha256();
+          long bootstrappingSize = store.putStream(bootstrappingId, new DigestInputStream(bootstrappingKeys, bootstrappingDigest));
+          String bootstrappingSha256 = HexFormat.of().formatHex(bootstrappingDigest.digest());
+          levelsLeft = checkStoredBootstrappingKeys(keySetId, checkedParameters, bootstrappingId, bootstrappingSha256);
+          bootstrappingBlob = new KeySetVersion.Blob(bootstrappingId, bootstrappingSize, bootstrappingSha256);
+        }
         String evaluationKeysId = prefix + ".evaluation-keys";
         written.add(evaluationKeysId);
         MessageDigest uploadDigest = sha256();
@@ -110,7 +137,7 @@ public final class KeySetRegistry {
         KeySetVersion record = new KeySetVersion(METADATA_FORMAT, keySetId, version,
             HexFormat.of().formatHex(checkedParameters.fingerprint()), Instant.now().toString(),
             parametersBlob, publicKeyBlob, new KeySetVersion.Blob(evaluationKeysId, size, sha256),
-            summary.relinearizationKey(), summary.galoisElements());
+            summary.relinearizationKey(), summary.galoisElements(), bootstrappingBlob, levelsLeft);
         String metaId = prefix + ".meta";
         written.add(metaId);
         store.put(metaId, JSON.writeValueAsBytes(record));
@@ -169,7 +196,7 @@ public final class KeySetRegistry {
       throw new KeySetException(Reason.CORRUPT, "key set '" + keySetId + "' version " + version
           + ": unreadable metadata record: " + e.getMessage(), e);
     }
-    if (record.format() != METADATA_FORMAT || !keySetId.equals(record.keySetId()) || record.version() != version) {
+    if ((record.format() != METADATA_FORMAT && record.format() != 1) || !keySetId.equals(record.keySetId()) || record.version() != version) {
       throw new KeySetException(Reason.CORRUPT, "key set '" + keySetId + "' version " + version
           + ": the metadata record describes format " + record.format() + ", key set '" + record.keySetId()
           + "' version " + record.version());
@@ -228,6 +255,63 @@ public final class KeySetRegistry {
       }
       throw new KeySetException(Reason.BACKEND, "key set '" + record.keySetId() + "' version " + record.version()
           + ": reading evaluation keys failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bootstrapping key set of a version, if it has one: streamed from the store, parsed, checked
+   * against the record's size and SHA-256. Gigabytes at logN 16; a caller keeps it (a bootstrapper).
+   */
+  public Optional<BootstrappingKeySet> bootstrappingKeys(KeySetVersion record) {
+    KeySetVersion.Blob blob = record.bootstrappingKeys();
+    if (blob == null) {
+      return Optional.empty();
+    }
+    CkksParameters parameters = parameters(record);
+    MessageDigest digest = sha256();
+    try (InputStream stored = store.openStream(blob.blobId());
+         CountingInputStream in = new CountingInputStream(new DigestInputStream(stored, digest))) {
+      BootstrappingKeySet keys = new BootstrappingKeySetCodec(parameters).read(in);
+      if (in.read() >= 0) {
+        throw corrupt(record, "trailing bytes follow its bootstrapping key set");
+      }
+      checkAgainst(record, blob, in.count(), digest);
+      return Optional.of(keys);
+    } catch (HeException e) {
+      throw corrupt(record, "its bootstrapping keys do not parse: " + e.getMessage());
+    } catch (CiphertextStoreException e) {
+      throw fromStore(record.keySetId(), record.version(), e);
+    } catch (IOException e) {
+      if (e.getCause() instanceof CiphertextStoreException cause) {
+        throw fromStore(record.keySetId(), record.version(), cause);
+      }
+      throw new KeySetException(Reason.BACKEND, "key set '" + record.keySetId() + "' version " + record.version()
+          + ": reading bootstrapping keys failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the just-stored bootstrapping keys back key by key; returns the levels they leave for computation. */
+  private int checkStoredBootstrappingKeys(String keySetId, CkksParameters parameters, String blobId,
+      String uploadSha256) {
+    MessageDigest digest = sha256();
+    try (InputStream in = new DigestInputStream(store.openStream(blobId), digest)) {
+      BootstrappingKeySetCodec.Summary summary = new BootstrappingKeySetCodec(parameters).check(in);
+      if (in.read() >= 0) {
+        throw rejected(keySetId, "bootstrapping keys: trailing bytes follow the bootstrapping key set");
+      }
+      if (!HexFormat.of().formatHex(digest.digest()).equals(uploadSha256)) {
+        throw new KeySetException(Reason.BACKEND, "key set '" + keySetId
+            + "': the stored bootstrapping keys differ from the upload; nothing registered");
+      }
+      if (!summary.relinearizationKey()) {
+        throw rejected(keySetId, "bootstrapping keys: the set has no relinearization key, which bootstrapping needs");
+      }
+      return summary.parameters().levelsLeft();
+    } catch (HeException e) {
+      throw rejected(keySetId, "bootstrapping keys: " + e.getMessage());
+    } catch (IOException e) {
+      throw new KeySetException(Reason.BACKEND, "key set '" + keySetId
+          + "': reading back the stored bootstrapping keys failed, nothing registered: " + e.getMessage(), e);
     }
   }
 

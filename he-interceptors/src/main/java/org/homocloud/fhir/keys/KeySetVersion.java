@@ -16,6 +16,9 @@ import java.util.List;
  * @param evaluationKeys the serialized evaluation key set
  * @param relinearizationKey whether the evaluation key set holds a relinearization key
  * @param galoisElements the Galois elements of its Galois keys, ascending
+ * @param bootstrappingKeys the serialized bootstrapping key set (engine format, tag 10), or null for a
+ *     key set without bootstrapping keys (always null in format-1 records)
+ * @param bootstrappingLevelsLeft levels a bootstrapped ciphertext has for computation, or null
  */
 public record KeySetVersion(
     int format,
@@ -27,10 +30,17 @@ public record KeySetVersion(
     Blob publicKey,
     Blob evaluationKeys,
     boolean relinearizationKey,
-    List<Long> galoisElements) {
+    List<Long> galoisElements,
+    Blob bootstrappingKeys,
+    Integer bootstrappingLevelsLeft) {
 
   public KeySetVersion {
     galoisElements = List.copyOf(galoisElements);
+  }
+
+  /** Whether this version carries bootstrapping keys (can refresh ciphertexts: logistic regression). */
+  public boolean bootstrappable() {
+    return bootstrappingKeys != null;
   }
 
   /** One stored blob: its id in the ciphertext store, its size and its SHA-256 (hex). */

@@ -5,6 +5,9 @@ import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.Encoder;
 import org.homocloud.he.ckks.Evaluator;
 import org.homocloud.he.ckks.SlotIsolation;
+import org.homocloud.he.ckks.bootstrap.Bootstrapper;
+import org.homocloud.he.ckks.bootstrap.BootstrappingKeySet;
+import org.homocloud.he.ring.Parallelism;
 import org.homocloud.he.rlwe.Ciphertext;
 import org.homocloud.he.rlwe.Encryptor;
 import org.homocloud.he.rlwe.PublicKey;
@@ -31,7 +34,10 @@ public final class KeySetEngine {
   private final CiphertextCodec codec;
   private final int storageLevel;
   private final java.util.function.Supplier<org.homocloud.he.rlwe.EvaluationKeySet> evaluationKeys;
+  private final java.util.function.Supplier<java.util.Optional<BootstrappingKeySet>> bootstrappingKeys;
+  private volatile org.homocloud.he.rlwe.EvaluationKeySet loadedKeys;
   private volatile Evaluator analyticsEvaluator;
+  private volatile BootstrappingEngine bootstrapping;
 
   public KeySetEngine(KeySetVersion version, CkksParameters parameters, PublicKey publicKey) {
     this(version, parameters, publicKey, () -> {
@@ -42,7 +48,15 @@ public final class KeySetEngine {
   /** @param evaluationKeys loads the version's evaluation keys, once, when analytics first need them */
   public KeySetEngine(KeySetVersion version, CkksParameters parameters, PublicKey publicKey,
       java.util.function.Supplier<org.homocloud.he.rlwe.EvaluationKeySet> evaluationKeys) {
+    this(version, parameters, publicKey, evaluationKeys, java.util.Optional::empty);
+  }
+
+  /** @param bootstrappingKeys loads the version's bootstrapping key set, once, when logistic regression first needs it */
+  public KeySetEngine(KeySetVersion version, CkksParameters parameters, PublicKey publicKey,
+      java.util.function.Supplier<org.homocloud.he.rlwe.EvaluationKeySet> evaluationKeys,
+      java.util.function.Supplier<java.util.Optional<BootstrappingKeySet>> bootstrappingKeys) {
     this.evaluationKeys = evaluationKeys;
+    this.bootstrappingKeys = bootstrappingKeys;
     this.version = version;
     this.parameters = parameters;
     this.encoder = new Encoder(parameters);
@@ -105,12 +119,62 @@ public final class KeySetEngine {
     if (local == null) {
       synchronized (this) {
         if (analyticsEvaluator == null) {
-          analyticsEvaluator = new Evaluator(parameters, evaluationKeys.get());
+          analyticsEvaluator = new Evaluator(parameters, loadedEvaluationKeys());
         }
         local = analyticsEvaluator;
       }
     }
     return local;
+  }
+
+  /** A fresh public-key encryption of {@code slots} at {@code level} and {@code scale} (plaintext columns). */
+  public Ciphertext encrypt(double[] slots, int level, double scale) {
+    return encryptor.encrypt(encoder.encode(slots, null, parameters.maxLogSlots(), level, scale));
+  }
+
+  /** Whether this version carries bootstrapping keys. */
+  public boolean bootstrappable() {
+    return version.bootstrappable();
+  }
+
+  /**
+   * The evaluator (with this version's evaluation keys, on up to two threads) and the bootstrapper of a
+   * bootstrappable version, built on first use (the keys are gigabytes at logN 16).
+   *
+   * @throws IllegalStateException if this version has no bootstrapping keys
+   */
+  public BootstrappingEngine bootstrapping() {
+    BootstrappingEngine local = bootstrapping;
+    if (local == null) {
+      synchronized (this) {
+        if (bootstrapping == null) {
+          BootstrappingKeySet keys = bootstrappingKeys.get().orElseThrow(() -> new IllegalStateException(
+              "key set '" + version.keySetId() + "' version " + version.version() + " has no bootstrapping keys"));
+          Parallelism parallelism = Parallelism.threads(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+          bootstrapping = new BootstrappingEngine(new Evaluator(parameters, loadedEvaluationKeys(), parallelism),
+              new Encoder(parameters, parallelism), keys.bootstrapper(parallelism));
+        }
+        local = bootstrapping;
+      }
+    }
+    return local;
+  }
+
+  private org.homocloud.he.rlwe.EvaluationKeySet loadedEvaluationKeys() {
+    org.homocloud.he.rlwe.EvaluationKeySet local = loadedKeys;
+    if (local == null) {
+      synchronized (this) {
+        if (loadedKeys == null) {
+          loadedKeys = evaluationKeys.get();
+        }
+        local = loadedKeys;
+      }
+    }
+    return local;
+  }
+
+  /** What logistic regression trains with: an evaluator, an encoder and a bootstrapper of one key-set version. */
+  public record BootstrappingEngine(Evaluator evaluator, Encoder encoder, Bootstrapper bootstrapper) {
   }
 
   /** A ciphertext holding only {@code slots} of {@code packed}; see {@link SlotIsolation}. */

@@ -33,6 +33,6 @@ public final class KeySetEngines {
   private KeySetEngine engine(KeySetVersion record) {
     return engines.computeIfAbsent(record.keySetId() + "#" + record.version(),
         key -> new KeySetEngine(record, registry.parameters(record), registry.publicKey(record),
-            () -> registry.evaluationKeys(record)));
+            () -> registry.evaluationKeys(record), () -> registry.bootstrappingKeys(record)));
   }
 }

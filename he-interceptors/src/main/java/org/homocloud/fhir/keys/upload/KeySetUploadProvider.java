@@ -53,7 +53,8 @@ public final class KeySetUploadProvider {
     KeySetVersion version;
     try (InputStream body = request.getInputStream()) {
       KeySetUploadFormat.Upload upload = KeySetUploadFormat.readHead(body);
-      version = registry.register(keySetId, upload.parameters(), upload.publicKey(), upload.evaluationKeys());
+      version = registry.register(keySetId, upload.parameters(), upload.publicKey(),
+          upload.bootstrappingKeys(), upload.evaluationKeys());
     } catch (KeySetUploadException e) {
       throw new InvalidRequestException(e.getMessage());
     } catch (KeySetException e) {
@@ -96,6 +97,10 @@ public final class KeySetUploadProvider {
         part.addPart().setName("insecureForTesting").setValue(new BooleanType(parameters.rlwe().isInsecureForTesting()));
         part.addPart().setName("relinearizationKey").setValue(new BooleanType(version.relinearizationKey()));
         part.addPart().setName("galoisKeys").setValue(new IntegerType(version.galoisElements().size()));
+        part.addPart().setName("bootstrapping").setValue(new BooleanType(version.bootstrappable()));
+        if (version.bootstrappable()) {
+          part.addPart().setName("bootstrappingLevelsLeft").setValue(new IntegerType(version.bootstrappingLevelsLeft()));
+        }
         part.addPart().setName("parameters").setValue(new Base64BinaryType(
             Base64.getEncoder().encodeToString(ParametersCodec.toBytes(parameters))));
       }

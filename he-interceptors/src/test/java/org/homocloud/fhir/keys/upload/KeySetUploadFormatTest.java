@@ -43,10 +43,37 @@ class KeySetUploadFormatTest {
   @Test
   void readHead_unknownVersion_isRefused() throws IOException {
     byte[] bytes = container(new byte[] {1}, new byte[] {2}, new byte[0]);
-    bytes[5] = 2;
+    bytes[5] = 3;
 
     assertThatThrownBy(() -> KeySetUploadFormat.readHead(new ByteArrayInputStream(bytes)))
-        .isInstanceOf(KeySetUploadException.class).hasMessageContaining("version 2 is not supported");
+        .isInstanceOf(KeySetUploadException.class).hasMessageContaining("version 3 is not supported");
+  }
+
+  @Test
+  void readHead_version2_handsOutTheBootstrappingPartBoundedThenTheEvaluationKeys() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    KeySetUploadFormat.writeHead(out, new byte[] {1}, new byte[] {2, 3}, 3);
+    out.write(new byte[] {10, 11, 12, 20, 21});
+    byte[] bytes = out.toByteArray();
+
+    KeySetUploadFormat.Upload upload = KeySetUploadFormat.readHead(new ByteArrayInputStream(bytes));
+
+    assertThat(Arrays.copyOf(bytes, 6)).containsExactly('H', 'C', 'K', 'U', 0, 2);
+    assertThat(upload.publicKey()).containsExactly(2, 3);
+    assertThat(upload.bootstrappingKeys().readAllBytes()).containsExactly(10, 11, 12);
+    assertThat(upload.evaluationKeys().readAllBytes()).containsExactly(20, 21);
+  }
+
+  @Test
+  void readHead_version2WithoutBootstrappingKeys_hasNone() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    KeySetUploadFormat.writeHead(out, new byte[] {1}, new byte[] {2}, 0);
+    out.write(new byte[] {20});
+
+    KeySetUploadFormat.Upload upload = KeySetUploadFormat.readHead(new ByteArrayInputStream(out.toByteArray()));
+
+    assertThat(upload.bootstrappingKeys()).isNull();
+    assertThat(upload.evaluationKeys().readAllBytes()).containsExactly(20);
   }
 
   @Test
