@@ -20,6 +20,7 @@ import org.homocloud.fhir.keys.custody.KeyFileException;
 import org.homocloud.fhir.keys.custody.KmsEnvelopeWrapper;
 import org.homocloud.fhir.keys.custody.PassphraseWrapper;
 import org.homocloud.he.ckks.CkksParameters;
+import org.homocloud.he.ckks.bootstrap.BootstrappingParameters;
 import org.homocloud.he.rlwe.KeyGenerator;
 import org.homocloud.he.rlwe.SecretKey;
 import org.homocloud.he.rlwe.SecretKeyAccess;
@@ -55,6 +56,13 @@ public final class KeysCreateCommand implements Callable<Integer> {
             description = "CKKS parameters: logN12..logN16 (default: ${DEFAULT-VALUE}); insecureForTestingLogN10/12 for tests only")
     String preset;
 
+    @Option(names = "--bootstrapping", paramLabel = "NAME", arity = "0..1",
+            fallbackValue = BootstrappingPresetNames.DEFAULT,
+            description = "make a bootstrappable key set (for $encrypted-regression model=logistic) under this "
+                    + "bootstrapping preset's parameters instead of --preset: logN16 (default when the option is given "
+                    + "without a name; ~7 GB of keys, needs ~20 GB of heap); insecureForTestingLogN12 for tests only")
+    String bootstrapping;
+
     @Option(names = "--upload", description = "upload the public material to --server afterwards")
     boolean upload;
 
@@ -80,9 +88,15 @@ public final class KeysCreateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Output output = new Output(environment, server.json());
         CkksParameters parameters;
+        BootstrappingParameters bootstrappingParameters = null;
         try {
             KeySetIds.check(keySetId);
-            parameters = ParameterPresets.named(preset);
+            if (bootstrapping != null) {
+                bootstrappingParameters = BootstrappingPresetNames.named(bootstrapping);
+                parameters = bootstrappingParameters.ckks();
+            } else {
+                parameters = ParameterPresets.named(preset);
+            }
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.FAILED, e.getMessage());
         }
@@ -98,16 +112,19 @@ public final class KeysCreateCommand implements Callable<Integer> {
         String wrappedBy = kmsKeyId == null ? writeWithPassphrase(parameters, secretKey) : writeWithKms(parameters, secretKey);
         output.progress("secret key written to " + keyFile + " (owner-only; " + (kmsKeyId == null
                 ? "keep it and its passphrase safe)" : "wrapped by AWS KMS key " + wrappedBy + ")"));
-        PublicMaterial.Written written = PublicMaterial.write(materialFile, parameters, secretKey);
+        PublicMaterial.Written written = PublicMaterial.write(materialFile, parameters, bootstrappingParameters, secretKey);
         double seconds = (System.nanoTime() - start) / 1e9;
+        String presetName = bootstrapping != null ? "bootstrapping " + bootstrapping : preset;
         output.line(String.format("key set '%s' (%s: logN %d, %d slots%s): secret key %s, public material %s"
-                + " (%d bytes: public key, relinearization key, %d Galois keys), made in %.1f s",
-                keySetId, preset, parameters.logN(), parameters.slots(),
+                + " (%d bytes: public key, relinearization key, %d Galois keys%s), made in %.1f s",
+                keySetId, presetName, parameters.logN(), parameters.slots(),
                 parameters.rlwe().isInsecureForTesting() ? ", INSECURE, for testing" : "",
-                keyFile, materialFile, written.bytes(), written.galoisKeys(), seconds));
+                keyFile, materialFile, written.bytes(), written.galoisKeys(),
+                written.bootstrappingKeys() > 0 ? ", " + written.bootstrappingKeys() + " bootstrapping keys" : "", seconds));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("keySet", keySetId);
-        result.put("preset", preset);
+        result.put("preset", presetName);
+        result.put("bootstrappingKeys", written.bootstrappingKeys());
         result.put("keyFile", keyFile.toString());
         result.put("keyFileBytes", Files.size(keyFile));
         result.put("wrapping", kmsKeyId == null ? "passphrase" : "aws-kms");

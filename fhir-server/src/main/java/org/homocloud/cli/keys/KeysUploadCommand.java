@@ -64,7 +64,8 @@ public final class KeysUploadCommand implements Callable<Integer> {
         if (!Files.isRegularFile(materialFile)) {
             output.progress(materialFile + " is missing; deriving the public material again from " + keyFile);
             CustodianKeys keys = CustodianKeys.open(keyFile, environment);
-            PublicMaterial.write(materialFile, keys.parameters(), keys.secretKey());
+            PublicMaterial.write(materialFile, keys.parameters(),
+                    BootstrappingPresetNames.withFingerprint(keys.parameters().fingerprint()).orElse(null), keys.secretKey());
         }
         ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
         Map<String, Object> result = upload(connection, fileKeySet, materialFile, output);

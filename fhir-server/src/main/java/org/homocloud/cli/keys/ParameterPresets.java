@@ -41,7 +41,7 @@ public final class ParameterPresets {
         return preset.get();
     }
 
-    /** The preset whose parameters have {@code fingerprint}, if any. */
+    /** The preset whose parameters have {@code fingerprint}, if any; bootstrapping presets' chains included. */
     public static Optional<CkksParameters> withFingerprint(byte[] fingerprint) {
         for (Supplier<CkksParameters> preset : PRESETS.values()) {
             CkksParameters parameters = preset.get();
@@ -49,6 +49,6 @@ public final class ParameterPresets {
                 return Optional.of(parameters);
             }
         }
-        return Optional.empty();
+        return BootstrappingPresetNames.withFingerprint(fingerprint).map(b -> b.ckks());
     }
 }

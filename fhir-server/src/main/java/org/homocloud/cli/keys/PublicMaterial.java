@@ -12,10 +12,13 @@ import java.util.TreeSet;
 import org.homocloud.fhir.keys.upload.KeySetUploadFormat;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.Rotations;
+import org.homocloud.he.ckks.bootstrap.BootstrappingKeySet;
+import org.homocloud.he.ckks.bootstrap.BootstrappingParameters;
 import org.homocloud.he.rlwe.EvaluationKeySet;
 import org.homocloud.he.rlwe.GaloisKey;
 import org.homocloud.he.rlwe.KeyGenerator;
 import org.homocloud.he.rlwe.SecretKey;
+import org.homocloud.he.serialization.BootstrappingKeySetCodec;
 import org.homocloud.he.serialization.EvaluationKeySetCodec;
 import org.homocloud.he.serialization.ParametersCodec;
 import org.homocloud.he.serialization.PublicKeyCodec;
@@ -47,7 +50,8 @@ public final class PublicMaterial {
     }
 
     /** What {@link #write} produced. */
-    public record Written(Path file, long bytes, int galoisKeys) {
+    /** @param bootstrappingKeys keys in the bootstrapping key set (0 without one) */
+    public record Written(Path file, long bytes, int galoisKeys, int bootstrappingKeys) {
     }
 
     private PublicMaterial() {
@@ -58,6 +62,15 @@ public final class PublicMaterial {
      * beside it, moved into place when complete, so a half-written file never looks like an upload).
      */
     public static Written write(Path file, CkksParameters parameters, SecretKey secretKey) throws IOException {
+        return write(file, parameters, null, secretKey);
+    }
+
+    /**
+     * As {@link #write(Path, CkksParameters, SecretKey)}; with {@code bootstrapping} (whose chain must be
+     * {@code parameters}), also the bootstrapping key set (container version 2), streamed after the public key.
+     */
+    public static Written write(Path file, CkksParameters parameters, BootstrappingParameters bootstrapping,
+            SecretKey secretKey) throws IOException {
         KeyGenerator generator = new KeyGenerator(parameters.rlwe());
         List<GaloisKey> galoisKeys = new ArrayList<>();
         for (long element : galoisElements(parameters)) {
@@ -66,16 +79,26 @@ public final class PublicMaterial {
         EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(secretKey), galoisKeys);
         byte[] publicKey = new PublicKeyCodec(parameters).toBytes(generator.generatePublicKey(secretKey));
         Path absolute = file.toAbsolutePath();
+        int bootstrappingKeys = 0;
         Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-                KeySetUploadFormat.writeHead(out, ParametersCodec.toBytes(parameters), publicKey);
+                if (bootstrapping == null) {
+                    KeySetUploadFormat.writeHead(out, ParametersCodec.toBytes(parameters), publicKey);
+                } else {
+                    // Generated, written and dropped before the evaluation keys: gigabytes at logN 16.
+                    BootstrappingKeySet keys = BootstrappingKeySet.generate(bootstrapping, secretKey);
+                    BootstrappingKeySetCodec codec = new BootstrappingKeySetCodec(parameters);
+                    KeySetUploadFormat.writeHead(out, ParametersCodec.toBytes(parameters), publicKey, codec.size(keys));
+                    codec.write(keys, out);
+                    bootstrappingKeys = keys.keys().evaluationKeys().galoisKeys().size() + 3;
+                }
                 new EvaluationKeySetCodec(parameters).write(evaluationKeys, out);
             }
             Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
         }
-        return new Written(file, Files.size(file), galoisKeys.size());
+        return new Written(file, Files.size(file), galoisKeys.size(), bootstrappingKeys);
     }
 }

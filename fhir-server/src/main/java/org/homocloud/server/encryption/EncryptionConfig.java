@@ -167,11 +167,14 @@ public class EncryptionConfig {
     @Bean
     public EncryptedRegressionProvider encryptedRegressionProvider(
             CohortSearch cohortSearch,
+            DaoRegistry daoRegistry,
+            MatchUrlService matchUrlService,
             PackedValueReader packedValueReader,
             KeySetEngines keySetEngines,
             EncryptionProperties encryption,
             RestfulServer restfulServer) {
-        EncryptedRegressionProvider provider = new EncryptedRegressionProvider(cohortSearch, packedValueReader, keySetEngines, encryption.minCohortSize());
+        EncryptedRegressionProvider provider = new EncryptedRegressionProvider(cohortSearch, packedValueReader, keySetEngines,
+                encryption.minCohortSize(), new JpaPatientRecords(daoRegistry, matchUrlService));
         restfulServer.registerProvider(provider);
         return provider;
     }
