@@ -211,6 +211,10 @@ public final class RegressionCommand implements Callable<Integer> {
         document.put("positives", integer(answer, "positives"));
         document.put("outcomeCondition", answer.getParameter("outcomeCondition").getValue().primitiveValue());
         document.put("iterations", integer(answer, "iterations"));
+        document.put("bootstraps", integer(answer, "bootstraps"));
+        if (answer.getParameter("covariateDate") != null) {
+            document.put("covariateDate", answer.getParameter("covariateDate").getValue().primitiveValue());
+        }
         document.put("coefficients", coefficients);
         document.put("normalisedCoefficients", normalised);
         output.line("patients = " + patients + " (" + integer(answer, "positives") + " with the condition)");
