@@ -196,6 +196,26 @@ class KeySetRegistryTest {
   }
 
   @Test
+  void badBootstrappingKeys_areRejected_withNothingStored_andAnOrdinarySetIsNotBootstrappable() {
+    KeySetVersion first = register("team-a", custodian);
+    assertThat(first.bootstrappable()).isFalse();
+    assertThat(first.format()).isEqualTo(KeySetRegistry.METADATA_FORMAT);
+    assertThat(registry.bootstrappingKeys(first)).isEmpty();
+    byte[] garbage = new byte[5000];
+    new Random(4).nextBytes(garbage);
+    for (byte[] bootstrapping : List.of(custodian.evaluationKeys(), garbage,
+        Arrays.copyOf(custodian.evaluationKeys(), 30))) {
+      assertThatThrownBy(() -> registry.register("team-a", custodian.parameters(), custodian.publicKey(),
+          new ByteArrayInputStream(bootstrapping), new ByteArrayInputStream(custodian.evaluationKeys())))
+          .isInstanceOfSatisfying(KeySetException.class, e -> assertThat(e.reason()).isEqualTo(KeySetException.Reason.REJECTED))
+          .hasMessageContaining("nothing stored")
+          .hasMessageContaining("bootstrapping keys");
+      assertNothingStored("team-a", 2);
+      assertThat(registry.active("team-a").orElseThrow()).isEqualTo(first);
+    }
+  }
+
+  @Test
   void uploadBreakingOffMidway_registersNothing() {
     KeySetVersion first = register("team-a", custodian);
     byte[] keys = secondCustodian.evaluationKeys();
@@ -261,7 +281,7 @@ class KeySetRegistryTest {
   }
 
   private void assertNothingStored(String id, int version) {
-    for (String part : new String[] {"parameters", "public-key", "evaluation-keys", "meta"}) {
+    for (String part : new String[] {"parameters", "public-key", "evaluation-keys", "bootstrapping-keys", "meta"}) {
       assertThat(store.exists(KeySetRegistry.prefix(id, version) + "." + part)).as(part).isFalse();
     }
   }
