@@ -60,7 +60,7 @@ public final class KeysCreateCommand implements Callable<Integer> {
             fallbackValue = BootstrappingPresetNames.DEFAULT,
             description = "make a bootstrappable key set (for $encrypted-regression model=logistic) under this "
                     + "bootstrapping preset's parameters instead of --preset: logN16 (default when the option is given "
-                    + "without a name; ~7 GB of keys, needs ~20 GB of heap); insecureForTestingLogN12 for tests only")
+                    + "without a name; ~4.2 GB of public material seeded, ~10 GB of heap to make it); insecureForTestingLogN12 for tests only")
     String bootstrapping;
 
     @Option(names = "--upload", description = "upload the public material to --server afterwards")

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.homocloud.fhir.keys.upload.KeySetUploadFormat;
+import org.homocloud.fhir.packing.KeySetEngine;
+import org.homocloud.fhir.packing.StorageLevel;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.Rotations;
 import org.homocloud.he.ckks.bootstrap.BootstrappingKeySet;
@@ -20,6 +22,7 @@ import org.homocloud.he.rlwe.KeyGenerator;
 import org.homocloud.he.rlwe.SecretKey;
 import org.homocloud.he.serialization.BootstrappingKeySetCodec;
 import org.homocloud.he.serialization.EvaluationKeySetCodec;
+import org.homocloud.he.serialization.LeveledEvaluationKeySetCodec;
 import org.homocloud.he.serialization.ParametersCodec;
 import org.homocloud.he.serialization.PublicKeyCodec;
 
@@ -72,11 +75,16 @@ public final class PublicMaterial {
     public static Written write(Path file, CkksParameters parameters, BootstrappingParameters bootstrapping,
             SecretKey secretKey) throws IOException {
         KeyGenerator generator = new KeyGenerator(parameters.rlwe());
+        // A bootstrappable set's ordinary keys are used only up to the level after a bootstrap (plus one, as
+        // training takes rows there) and the storage level: made that tall, in the leveled form (tag 11).
+        int keyLevel = bootstrapping == null ? parameters.maxLevel()
+                : Math.max(StorageLevel.of(parameters, KeySetEngine.MAX_MAGNITUDE), bootstrapping.levelsLeft() + 1);
         List<GaloisKey> galoisKeys = new ArrayList<>();
         for (long element : galoisElements(parameters)) {
-            galoisKeys.add(generator.generateGaloisKey(secretKey, element));
+            galoisKeys.add(generator.generateGaloisKey(secretKey, element, keyLevel));
         }
-        EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(secretKey), galoisKeys);
+        EvaluationKeySet evaluationKeys = new EvaluationKeySet(generator.generateRelinearizationKey(secretKey, keyLevel),
+                galoisKeys);
         byte[] publicKey = new PublicKeyCodec(parameters).toBytes(generator.generatePublicKey(secretKey));
         Path absolute = file.toAbsolutePath();
         int bootstrappingKeys = 0;
@@ -93,7 +101,11 @@ public final class PublicMaterial {
                     codec.write(keys, out);
                     bootstrappingKeys = keys.keys().evaluationKeys().galoisKeys().size() + 3;
                 }
-                new EvaluationKeySetCodec(parameters).write(evaluationKeys, out);
+                if (bootstrapping == null) {
+                    new EvaluationKeySetCodec(parameters).write(evaluationKeys, out);
+                } else {
+                    new LeveledEvaluationKeySetCodec(parameters).write(evaluationKeys, out);
+                }
             }
             Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

@@ -23,7 +23,8 @@ import org.homocloud.he.ckks.CkksParameters;
  */
 public abstract sealed class ObjectCodec<T>
     permits CiphertextCodec, PlaintextCodec, PublicKeyCodec, SwitchingKeyCodec,
-        RelinearizationKeyCodec, GaloisKeyCodec, EvaluationKeySetCodec, BootstrappingKeySetCodec {
+        RelinearizationKeyCodec, GaloisKeyCodec, EvaluationKeySetCodec, BootstrappingKeySetCodec,
+        LeveledEvaluationKeySetCodec {
 
   /** Large enough that stream writes of key sets go out in big blocks. */
   static final int BUFFER_BYTES = 1 << 16;

@@ -14,7 +14,8 @@ enum ObjectType {
   RELINEARIZATION_KEY(7, "relinearization key"),
   GALOIS_KEY(8, "Galois key"),
   EVALUATION_KEY_SET(9, "evaluation key set"),
-  BOOTSTRAPPING_KEY_SET(10, "bootstrapping key set");
+  BOOTSTRAPPING_KEY_SET(10, "bootstrapping key set"),
+  LEVELED_EVALUATION_KEY_SET(11, "leveled evaluation key set");
 
   private final int tag;
   private final String description;

@@ -1,5 +1,6 @@
 package org.homocloud.fhir.keys;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.FilterInputStream;
@@ -15,6 +16,7 @@ import org.homocloud.he.HeException;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.rlwe.GaloisKey;
 import org.homocloud.he.serialization.GaloisKeyCodec;
+import org.homocloud.he.serialization.LeveledEvaluationKeySetCodec;
 import org.homocloud.he.serialization.RelinearizationKeyCodec;
 import org.homocloud.he.serialization.SerializationFormat;
 
@@ -43,8 +45,33 @@ final class EvaluationKeyStreamCheck {
   private EvaluationKeyStreamCheck() {
   }
 
-  /** Reads {@code in} to its end; throws {@link HeException} naming the first problem. */
-  static Summary check(InputStream in, CkksParameters parameters) throws IOException {
+  /** Tag of the leveled evaluation key set (formats.md, tag 11), checked by its engine codec. */
+  static final int TAG_LEVELED_EVALUATION_KEY_SET = 11;
+
+  /**
+   * The object type tag of the engine object {@code in} starts with, read ahead and reset (-1 when the input
+   * is shorter than a header's first seven bytes).
+   */
+  static int tagOf(BufferedInputStream in) throws IOException {
+    in.mark(16);
+    byte[] head = in.readNBytes(MAGIC.length + 3);
+    in.reset();
+    return head.length == MAGIC.length + 3 ? head[MAGIC.length + 2] & 0xff : -1;
+  }
+
+  /**
+   * Reads {@code raw} to its end; throws {@link HeException} naming the first problem. Takes an evaluation
+   * key set (tag 9) or a leveled one (tag 11, as bootstrappable key sets carry their ordinary keys).
+   */
+  static Summary check(InputStream raw, CkksParameters parameters) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    if (tagOf(in) == TAG_LEVELED_EVALUATION_KEY_SET) {
+      LeveledEvaluationKeySetCodec.Summary summary = new LeveledEvaluationKeySetCodec(parameters).check(in);
+      if (in.read() >= 0) {
+        throw new HeException("trailing bytes follow the end of the evaluation key set");
+      }
+      return new Summary(summary.relinearizationKey(), summary.galoisElements());
+    }
     DataInputStream data = new DataInputStream(in);
     byte[] fingerprint = parameters.fingerprint();
     try {

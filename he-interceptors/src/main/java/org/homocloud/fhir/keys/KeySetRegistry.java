@@ -25,6 +25,7 @@ import org.homocloud.he.rlwe.PublicKey;
 import org.homocloud.he.ckks.bootstrap.BootstrappingKeySet;
 import org.homocloud.he.serialization.BootstrappingKeySetCodec;
 import org.homocloud.he.serialization.EvaluationKeySetCodec;
+import org.homocloud.he.serialization.LeveledEvaluationKeySetCodec;
 import org.homocloud.he.serialization.ParametersCodec;
 import org.homocloud.he.serialization.PublicKeyCodec;
 
@@ -239,8 +240,11 @@ public final class KeySetRegistry {
     MessageDigest digest = sha256();
     try (InputStream stored = store.openStream(blob.blobId());
          CountingInputStream in = new CountingInputStream(new DigestInputStream(stored, digest))) {
-      EvaluationKeySet keys = new EvaluationKeySetCodec(parameters).read(in);
-      if (in.read() >= 0) {
+      java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
+      EvaluationKeySet keys = EvaluationKeyStreamCheck.tagOf(buffered) == EvaluationKeyStreamCheck.TAG_LEVELED_EVALUATION_KEY_SET
+          ? new LeveledEvaluationKeySetCodec(parameters).read(buffered)
+          : new EvaluationKeySetCodec(parameters).read(buffered);
+      if (buffered.read() >= 0) {
         throw corrupt(record, "trailing bytes follow its evaluation key set");
       }
       checkAgainst(record, blob, in.count(), digest);
