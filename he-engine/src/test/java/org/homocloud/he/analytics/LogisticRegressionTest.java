@@ -18,7 +18,6 @@ import org.homocloud.he.ckks.bootstrap.Bootstrapper;
 import org.homocloud.he.ckks.bootstrap.BootstrappingKeys;
 import org.homocloud.he.ckks.bootstrap.BootstrappingParameters;
 import org.homocloud.he.ckks.bootstrap.BootstrappingPresets;
-import org.homocloud.he.ckks.circuits.SineEvaluator;
 import org.homocloud.he.ring.Parallelism;
 import org.homocloud.he.rlwe.Ciphertext;
 import org.homocloud.he.rlwe.Decryptor;
@@ -35,32 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class LogisticRegressionTest {
 
-  /**
-   * INSECURE: the logN 12 test bootstrapping shape of {@link BootstrappingPresets} with five
-   * levels of 45 bits left for computation instead of two (one iteration needs five).
-   */
-  static BootstrappingParameters insecureLogN12FiveLevelsLeft() {
-    int evalModLevels = new SineEvaluator(16, 2, 55).levels();
-    int[] logQ = new int[1 + 5 + 2 + evalModLevels + 2];
-    int i = 0;
-    logQ[i++] = 60;
-    for (int k = 0; k < 5; k++) {
-      logQ[i++] = 45;
-    }
-    for (int k = 0; k < 2; k++) {
-      logQ[i++] = 50;
-    }
-    while (i < logQ.length) {
-      logQ[i++] = 60;
-    }
-    CkksParameters ckks = CkksParameters.builder().logN(12).logQ(logQ).logP(61, 61, 61).primesPerDigit(3)
-        .logDefaultScale(45).insecureForTesting(true).build();
-    return new BootstrappingParameters(ckks, 2, 2, 16, 2, 55, 32, 10);
-  }
-
   /** Keys, evaluator and bootstrapper for the five-level shape, built once for the class. */
   private static final class Fixture {
-    final BootstrappingParameters parameters = insecureLogN12FiveLevelsLeft();
+    final BootstrappingParameters parameters = BootstrappingPresets.insecureForTestingLogN12FiveLevels();
     final CkksParameters ckks = parameters.ckks();
     final KeyGenerator generator = new KeyGenerator(ckks.rlwe());
     final SecretKey sk = generator.generateSecretKey();

@@ -78,4 +78,23 @@ class BootstrappingKeySetCodecTest {
     assertThatThrownBy(() -> new EvaluationKeySetCodec(ckks).fromBytes(bytes))
         .isInstanceOf(HeException.class);
   }
+
+  @Test
+  void denseToSparseKeyAboveLevelZero_isRefused() {
+    var parameters = BootstrappingPresets.insecureForTestingLogN12FiveLevels();
+    CkksParameters ckks = parameters.ckks();
+    KeyGenerator generator = new KeyGenerator(ckks.rlwe());
+    SecretKey dense = generator.generateSecretKey();
+    SecretKey sparse = generator.generateSecretKey(org.homocloud.he.rlwe.SecretDistribution.sparse(32));
+    var keys = new org.homocloud.he.ckks.bootstrap.BootstrappingKeys(
+        new org.homocloud.he.rlwe.EvaluationKeySet(generator.generateRelinearizationKey(dense, 1), java.util.List.of()),
+        generator.generateSwitchingKey(dense, sparse, 1), generator.generateSwitchingKey(sparse, dense, 1));
+    BootstrappingKeySetCodec codec = new BootstrappingKeySetCodec(ckks);
+    byte[] bytes = codec.toBytes(new BootstrappingKeySet(parameters, keys));
+
+    assertThatThrownBy(() -> codec.fromBytes(bytes)).isInstanceOf(HeException.class)
+        .hasMessageContaining("dense-to-sparse key must be made at level 0");
+    assertThatThrownBy(() -> codec.check(new ByteArrayInputStream(bytes))).isInstanceOf(HeException.class)
+        .hasMessageContaining("level 0");
+  }
 }

@@ -25,7 +25,6 @@ import org.homocloud.he.ckks.bootstrap.Bootstrapper;
 import org.homocloud.he.ckks.bootstrap.BootstrappingKeys;
 import org.homocloud.he.ckks.bootstrap.BootstrappingParameters;
 import org.homocloud.he.ckks.bootstrap.BootstrappingPresets;
-import org.homocloud.he.ckks.circuits.SineEvaluator;
 import org.homocloud.he.ring.Parallelism;
 import org.homocloud.he.rlwe.Ciphertext;
 import org.homocloud.he.rlwe.Decryptor;
@@ -138,7 +137,7 @@ public final class RegressionBench {
   }
 
   private static void logistic(boolean quick) {
-    BootstrappingParameters parameters = quick ? insecureForTestingLogN12FiveLevelsLeft() : BootstrappingPresets.logN16();
+    BootstrappingParameters parameters = quick ? BootstrappingPresets.insecureForTestingLogN12FiveLevels() : BootstrappingPresets.logN16();
     CkksParameters ckks = parameters.ckks();
     Parallelism parallelism = Parallelism.threads(2);
     RowLayout layout = RowLayout.of(FEATURES + 1, ckks.logSlots());
@@ -207,20 +206,5 @@ public final class RegressionBench {
 
   private static double[] round(double[] v) {
     return Arrays.stream(v).map(x -> Math.round(x * 1e4) / 1e4).toArray();
-  }
-
-  /**
-   * INSECURE, for --quick only: the logN 12 test bootstrapping shape with five levels of 45 bits
-   * left for computation (one iteration needs five).
-   */
-  static BootstrappingParameters insecureForTestingLogN12FiveLevelsLeft() {
-    int evalModLevels = new SineEvaluator(16, 2, 55).levels();
-    int[] logQ = new int[1 + 5 + 2 + evalModLevels + 2];
-    Arrays.fill(logQ, 60);
-    Arrays.fill(logQ, 1, 6, 45);
-    Arrays.fill(logQ, 6, 8, 50);
-    CkksParameters ckks = CkksParameters.builder().logN(12).logQ(logQ).logP(61, 61, 61).primesPerDigit(3)
-        .logDefaultScale(45).insecureForTesting(true).build();
-    return new BootstrappingParameters(ckks, 2, 2, 16, 2, 55, 32, 10);
   }
 }
