@@ -7,9 +7,12 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -20,6 +23,9 @@ import org.homocloud.fhir.operations.PatientRecords;
  * (as {@link JpaCohortSearch}): the operation is what is authorized, and these are plaintext records.
  */
 final class JpaPatientRecords implements PatientRecords {
+
+    /** Conditions one outcome may match: a patient can have several, and logistic cohorts fit in a ciphertext. */
+    static final int MAX_CONDITIONS = 200_000;
 
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
@@ -38,9 +44,16 @@ final class JpaPatientRecords implements PatientRecords {
         } catch (RuntimeException e) {
             throw new InvalidRequestException("the outcome's Condition search is not valid: " + e.getMessage());
         }
+        // Every match, never a page (as JpaCohortSearch): a plain search turns asynchronous past a few thousand.
+        map.setLoadSynchronousUpTo(MAX_CONDITIONS + 1);
+        List<IBaseResource> conditions = daoRegistry.getResourceDao(Condition.class).search(map, new SystemRequestDetails())
+                .getAllResources();
+        if (conditions.size() > MAX_CONDITIONS) {
+            throw new UnprocessableEntityException("the outcome matches more than " + MAX_CONDITIONS
+                    + " Conditions: narrow the code");
+        }
         Set<String> subjects = new LinkedHashSet<>();
-        for (var resource : daoRegistry.getResourceDao(Condition.class).search(map, new SystemRequestDetails())
-                .getAllResources()) {
+        for (var resource : conditions) {
             Condition condition = (Condition) resource;
             if (condition.getSubject().hasReference()) {
                 subjects.add(condition.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue());
