@@ -3,14 +3,12 @@ package org.homocloud.server.encryption;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +28,6 @@ final class JpaPatientRecords implements PatientRecords {
     /** Conditions one outcome may match: a patient can have several, and logistic cohorts fit in a ciphertext. */
     static final int MAX_CONDITIONS = 200_000;
 
-    private static final int PAGE = 5_000;
-
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
 
@@ -49,22 +45,15 @@ final class JpaPatientRecords implements PatientRecords {
         } catch (RuntimeException e) {
             throw new InvalidRequestException("the outcome's Condition search is not valid: " + e.getMessage());
         }
-        // Every match, read page by page to the end, no cached search reused: as JpaCohortSearch, for its reasons
-        // (a large search runs asynchronously; a Condition recorded a minute ago must count).
-        SystemRequestDetails request = new SystemRequestDetails();
-        request.addHeader(Constants.HEADER_CACHE_CONTROL, Constants.CACHE_CONTROL_NO_CACHE);
-        IBundleProvider result = daoRegistry.getResourceDao(Condition.class).search(map, request);
-        List<IBaseResource> conditions = new ArrayList<>();
-        for (int from = 0; ; from += PAGE) {
-            List<IBaseResource> resources = result.getResources(from, from + PAGE);
-            if (resources.isEmpty()) {
-                break;
-            }
-            conditions.addAll(resources);
-            if (conditions.size() > MAX_CONDITIONS) {
-                throw new UnprocessableEntityException("the outcome matches more than " + MAX_CONDITIONS
-                        + " Conditions: narrow the code");
-            }
+        // Every match, as JpaCohortSearch reads a cohort and for its reasons: synchronous (never from HAPI's search
+        // cache, so a Condition recorded a moment ago counts), with a count one above the maximum.
+        map.setLoadSynchronous(true);
+        map.setCount(MAX_CONDITIONS + 1);
+        IBundleProvider result = daoRegistry.getResourceDao(Condition.class).search(map, new SystemRequestDetails());
+        List<IBaseResource> conditions = result.getResources(0, MAX_CONDITIONS + 1);
+        if (result.size() == null || conditions.size() > MAX_CONDITIONS) {
+            throw new UnprocessableEntityException("the outcome matches more than " + MAX_CONDITIONS
+                    + " Conditions: narrow the code");
         }
         Set<String> subjects = new LinkedHashSet<>();
         for (var resource : conditions) {
