@@ -3,10 +3,7 @@ package org.homocloud.server.encryption;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
 import org.homocloud.fhir.operations.CohortSearch;
@@ -46,20 +43,9 @@ final class JpaCohortSearch implements CohortSearch {
         } catch (RuntimeException e) {
             throw new InvalidRequestException("the cohort search is not valid: " + e.getMessage());
         }
-        // A cohort is every match. HAPI runs a search without a count asynchronously (getAllResources then fails
-        // past a few hundred matches) or, when synchronous, stops at its internal limit of 10,000; a synchronous
-        // search with a count loads count + 1. So: synchronous, with a count one above the largest cohort, to
-        // tell a cohort that is too large from one that fits. Synchronous searches are never served from HAPI's
-        // search cache, so a cohort asked right after a write sees it.
-        map.setLoadSynchronous(true);
-        map.setCount(maxObservations + 1);
-        IBundleProvider result = daoRegistry.getResourceDao(Observation.class).search(map, new SystemRequestDetails());
-        // HAPI leaves the size unknown when the count cut the result short.
-        List<Observation> cohort = result.getResources(0, maxObservations + 1).stream().map(Observation.class::cast).toList();
-        if (result.size() == null || cohort.size() > maxObservations) {
-            throw new UnprocessableEntityException("the cohort matches more than " + maxObservations
-                    + " Observations: narrow the search (for example by date) and combine the results");
-        }
+        List<Observation> cohort = CompleteSearch.all(daoRegistry.getResourceDao(Observation.class), map,
+                maxObservations, Observation.class, "the cohort matches more than " + maxObservations
+                        + " Observations: narrow the search (for example by date) and combine the results");
         return cohort;
     }
 }

@@ -3,17 +3,14 @@ package org.homocloud.server.encryption;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -45,19 +42,10 @@ final class JpaPatientRecords implements PatientRecords {
         } catch (RuntimeException e) {
             throw new InvalidRequestException("the outcome's Condition search is not valid: " + e.getMessage());
         }
-        // Every match, as JpaCohortSearch reads a cohort and for its reasons: synchronous (never from HAPI's search
-        // cache, so a Condition recorded a moment ago counts), with a count one above the maximum.
-        map.setLoadSynchronous(true);
-        map.setCount(MAX_CONDITIONS + 1);
-        IBundleProvider result = daoRegistry.getResourceDao(Condition.class).search(map, new SystemRequestDetails());
-        List<IBaseResource> conditions = result.getResources(0, MAX_CONDITIONS + 1);
-        if (result.size() == null || conditions.size() > MAX_CONDITIONS) {
-            throw new UnprocessableEntityException("the outcome matches more than " + MAX_CONDITIONS
-                    + " Conditions: narrow the code");
-        }
+        List<Condition> conditions = CompleteSearch.all(daoRegistry.getResourceDao(Condition.class), map,
+                MAX_CONDITIONS, Condition.class, "the outcome matches more than " + MAX_CONDITIONS + " Conditions: narrow the code");
         Set<String> subjects = new LinkedHashSet<>();
-        for (var resource : conditions) {
-            Condition condition = (Condition) resource;
+        for (Condition condition : conditions) {
             if (condition.getSubject().hasReference()) {
                 subjects.add(condition.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue());
             }
