@@ -18,10 +18,8 @@ final class JpaCohortSearch implements CohortSearch {
     /** The most Observations one operation reads; each comes back from the DAO as a resource, in memory. */
     static final int MAX_COHORT_OBSERVATIONS = 2_000_000;
 
-
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
-
     private final int maxObservations;
 
     JpaCohortSearch(DaoRegistry daoRegistry, MatchUrlService matchUrlService) {
@@ -43,9 +41,8 @@ final class JpaCohortSearch implements CohortSearch {
         } catch (RuntimeException e) {
             throw new InvalidRequestException("the cohort search is not valid: " + e.getMessage());
         }
-        List<Observation> cohort = CompleteSearch.all(daoRegistry.getResourceDao(Observation.class), map,
-                maxObservations, Observation.class, "the cohort matches more than " + maxObservations
+        return CompleteSearch.all(daoRegistry.getResourceDao(Observation.class), map, maxObservations,
+                Observation.class, "the cohort matches more than " + maxObservations
                         + " Observations: narrow the search (for example by date) and combine the results");
-        return cohort;
     }
 }
