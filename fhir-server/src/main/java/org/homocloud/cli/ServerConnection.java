@@ -22,10 +22,12 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.homocloud.cli.CliException.ExitCode;
 
@@ -154,7 +156,72 @@ public final class ServerConnection {
      */
     public Parameters getParameters(String pathAndQuery) {
         String operation = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
-        return fhir(operation, () -> client.fetchResourceFromUrl(Parameters.class, baseUrl + "/" + pathAndQuery));
+        return withCiphertextsInline(operation,
+                fhir(operation, () -> client.fetchResourceFromUrl(Parameters.class, baseUrl + "/" + pathAndQuery)));
+    }
+
+    /**
+     * Replaces each reference to a {@code Binary} in an operation's answer (where the server keeps a ciphertext too
+     * large to answer inline) by the Binary's bytes, so that commands read every ciphertext as
+     * {@code valueBase64Binary}.
+     *
+     * @param operation what the answer is, for error messages
+     */
+    public Parameters withCiphertextsInline(String operation, Parameters answer) {
+        for (Parameters.ParametersParameterComponent parameter : answer.getParameter()) {
+            inlineBinaryReferences(operation, parameter);
+        }
+        return answer;
+    }
+
+    /** Whether {@code answer} refers to a ciphertext kept as a Binary on the server. */
+    public static boolean refersToBinaries(Parameters answer) {
+        return answer.getParameter().stream().anyMatch(ServerConnection::refersToBinary);
+    }
+
+    private static boolean refersToBinary(Parameters.ParametersParameterComponent parameter) {
+        return isBinaryReference(parameter) || parameter.getPart().stream().anyMatch(ServerConnection::refersToBinary);
+    }
+
+    private static boolean isBinaryReference(Parameters.ParametersParameterComponent parameter) {
+        return parameter.getValue() instanceof Reference reference
+                && "Binary".equals(reference.getReferenceElement().getResourceType());
+    }
+
+    private void inlineBinaryReferences(String operation, Parameters.ParametersParameterComponent parameter) {
+        if (isBinaryReference(parameter)) {
+            Reference reference = (Reference) parameter.getValue();
+            parameter.setValue(new Base64BinaryType(binary(operation, reference.getReferenceElement().getIdPart())));
+        }
+        for (Parameters.ParametersParameterComponent part : parameter.getPart()) {
+            inlineBinaryReferences(operation, part);
+        }
+    }
+
+    /** {@code GET [base]/Binary/ID} as raw bytes ({@code Accept: application/octet-stream}). */
+    private byte[] binary(String operation, String id) {
+        String what = operation + ": result Binary/" + id;
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + "/Binary/" + encode(id)))
+                .header("Accept", "application/octet-stream").GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization.get());
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable(e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.SERVER_UNREACHABLE, what + " at " + baseUrl + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, what + " interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new CliException(ExitCode.SERVER_REFUSED, what + ": server answered " + response.statusCode() + ": "
+                    + diagnosticsOf(new String(response.body(), StandardCharsets.UTF_8)));
+        }
+        return response.body();
     }
 
     /**
@@ -185,12 +252,14 @@ public final class ServerConnection {
             throw new CliException(ExitCode.SERVER_REFUSED, operation + ": server answered " + response.statusCode()
                     + ": " + diagnosticsOf(response.body()));
         }
+        Parameters answer;
         try {
-            return fhirContext.newJsonParser().parseResource(Parameters.class, response.body());
+            answer = fhirContext.newJsonParser().parseResource(Parameters.class, response.body());
         } catch (RuntimeException e) {
             throw new CliException(ExitCode.SERVER_REFUSED, operation + ": the server's answer is not a Parameters resource: "
                     + e.getMessage(), e);
         }
+        return withCiphertextsInline(operation, answer);
     }
 
     private HttpResponse<String> exchange(String operation, HttpRequest.Builder builder) {

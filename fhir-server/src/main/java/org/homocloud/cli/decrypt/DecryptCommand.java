@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code decrypt}: shows what only the custodian can see. For each {@code Observation/ID}, fetches its encrypted
  * values ({@code $encrypted-value}) and decrypts each at its slot; for each {@code --file RESULT.json} (an
- * encrypted operation's Parameters answer), decrypts slot 0 of every {@code ciphertext} part.
+ * encrypted operation's Parameters answer), decrypts slot 0 of every {@code ciphertext} part, fetching from
+ * {@code --server} those the server answered as Binary references.
  */
 @Command(name = "decrypt", mixinStandardHelpOptions = true,
         description = "Decrypt Observation values (Observation/ID) or an operation result (--file RESULT.json).")
@@ -82,7 +83,12 @@ public final class DecryptCommand implements Callable<Integer> {
             }
         }
         for (Path file : resultFiles) {
-            decryptResult(file, readParameters(file), decryptor, output, results);
+            Parameters result = readParameters(file);
+            if (ServerConnection.refersToBinaries(result)) {
+                // A large result ciphertext is kept on the server as a Binary that only its requester may read.
+                result = new ServerConnection(server, FhirContext.forR4Cached()).withCiphertextsInline(file.toString(), result);
+            }
+            decryptResult(file, result, decryptor, output, results);
         }
         output.document(results);
         return 0;

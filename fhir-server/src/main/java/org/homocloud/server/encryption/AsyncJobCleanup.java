@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks after asynchronous jobs on one daemon thread: every heartbeat, hands the work of jobs whose server went
  * away back to Batch2 (at start-up too, so that a restarted server resumes its own); every cleanup interval,
- * removes ended jobs and their results once their retention has passed. Every server sharing the database runs
- * one; doing either twice is harmless.
+ * removes ended jobs and their results once their retention has passed, and result ciphertexts kept as Binary
+ * resources (of synchronous and asynchronous requests alike) after the same retention. Every server sharing the
+ * database runs one; doing either twice is harmless.
  */
 public final class AsyncJobCleanup implements AutoCloseable {
 
@@ -20,7 +21,7 @@ public final class AsyncJobCleanup implements AutoCloseable {
 
     private final ScheduledExecutorService executor;
 
-    public AsyncJobCleanup(AsyncJobs jobs, AsyncProperties async) {
+    public AsyncJobCleanup(AsyncJobs jobs, JpaResultBinaries resultBinaries, AsyncProperties async) {
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "homocloud-async-cleanup");
             thread.setDaemon(true);
@@ -39,6 +40,14 @@ public final class AsyncJobCleanup implements AutoCloseable {
                 jobs.removeExpired(Instant.now());
             } catch (RuntimeException e) {
                 LOG.warn("removing expired asynchronous jobs failed, will retry: {}", e.getMessage(), e);
+            }
+            try {
+                int removed = resultBinaries.removeOlderThan(Instant.now().minus(async.resultRetention()));
+                if (removed > 0) {
+                    LOG.info("removed {} expired result ciphertexts (Binary)", removed);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("removing expired result ciphertexts failed, will retry: {}", e.getMessage(), e);
             }
         }, cleanup, cleanup, TimeUnit.MILLISECONDS);
     }

@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.Set;
+import org.homocloud.fhir.operations.LargeCiphertexts;
 import org.homocloud.fhir.operations.async.AsyncJobs;
 import org.homocloud.fhir.operations.async.AsyncOperationJob;
 import org.homocloud.fhir.operations.async.AsyncOperationParameters;
@@ -48,12 +49,13 @@ public class AsyncOperationConfig {
     public JobDefinition<AsyncOperationParameters> asyncOperationJobDefinition(
             RestfulServer restfulServer,
             AsyncResultStore asyncResultStore,
+            LargeCiphertexts largeCiphertexts,
             IJobPersistence jobPersistence,
             IHapiTransactionService transactionService,
             FhirContext fhirContext,
             AsyncProperties async) {
         RunOperationStep step = new RunOperationStep(new OperationInvoker(restfulServer), asyncResultStore,
-                jobPersistence, transactionService, fhirContext, async.unitPauseForTesting(), async.heartbeat());
+                largeCiphertexts, jobPersistence, transactionService, fhirContext, async.unitPauseForTesting(), async.heartbeat());
         return AsyncOperationJob.definition(step);
     }
 
@@ -90,7 +92,8 @@ public class AsyncOperationConfig {
     }
 
     @Bean(destroyMethod = "close")
-    public AsyncJobCleanup asyncJobCleanup(AsyncJobs asyncJobs, AsyncProperties async) {
-        return new AsyncJobCleanup(asyncJobs, async);
+    public AsyncJobCleanup asyncJobCleanup(AsyncJobs asyncJobs, JpaResultBinaries resultBinaries,
+            AsyncProperties async) {
+        return new AsyncJobCleanup(asyncJobs, resultBinaries, async);
     }
 }

@@ -17,6 +17,9 @@ import org.homocloud.fhir.operations.CohortSearch;
 import org.homocloud.fhir.operations.EncryptedMeanProvider;
 import org.homocloud.fhir.operations.EncryptedRegressionProvider;
 import org.homocloud.fhir.operations.EncryptedValueProvider;
+import org.homocloud.fhir.operations.LargeCiphertexts;
+import org.homocloud.fhir.operations.LargeResultInterceptor;
+import org.homocloud.fhir.operations.async.Requesters;
 import org.homocloud.fhir.packing.KeySetEngines;
 import org.homocloud.fhir.packing.PackedValueReader;
 import org.homocloud.fhir.packing.PackedValueWriter;
@@ -26,6 +29,7 @@ import org.homocloud.fhir.packing.SlotAllocator;
 import org.homocloud.fhir.store.CiphertextStore;
 import org.homocloud.fhir.store.SqliteCiphertextStore;
 import org.homocloud.server.storage.StorageProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -35,7 +39,8 @@ import org.springframework.context.annotation.Configuration;
  * Wires encrypted storage of Observation values from he-interceptors: the SQLite ciphertext store and the
  * key-set registry under the data directory, the packing index in the server's database, the ingest
  * interceptor (on HAPI's JPA interceptor service, where storage pointcuts fire), the operations
- * {@code $encrypted-value} and {@code $import-ciphertext}, and the interceptor that refuses value searches.
+ * {@code $encrypted-value}, {@code $import-ciphertext} and the encrypted statistics (whose large result
+ * ciphertexts become Binary references), and the interceptor that refuses value searches.
  * With {@code homocloud.encryption.enabled=false} none of it exists and the server is a plain FHIR server.
  */
 @Configuration
@@ -189,5 +194,24 @@ public class EncryptionConfig {
     @Bean
     public EncryptedValueDefinitionPublisher encryptedValueDefinitionPublisher(DaoRegistry daoRegistry) {
         return new EncryptedValueDefinitionPublisher(daoRegistry);
+    }
+
+    @Bean
+    public JpaResultBinaries resultBinaries(DaoRegistry daoRegistry) {
+        return new JpaResultBinaries(daoRegistry);
+    }
+
+    @Bean
+    public LargeCiphertexts largeCiphertexts(JpaResultBinaries resultBinaries, EncryptionProperties encryption) {
+        return new LargeCiphertexts(resultBinaries, encryption.inlineResultLimit().toBytes());
+    }
+
+    @Bean
+    public LargeResultInterceptor largeResultInterceptor(LargeCiphertexts largeCiphertexts,
+            ObjectProvider<Requesters> requesters, RestfulServer restfulServer) {
+        LargeResultInterceptor interceptor = new LargeResultInterceptor(largeCiphertexts,
+                requesters.getIfAvailable(() -> Requesters.ANONYMOUS), AsyncOperationConfig.ASYNC_OPERATIONS);
+        restfulServer.registerInterceptor(interceptor);
+        return interceptor;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Encrypted storage of Observation values ({@code homocloud.encryption.*}).
@@ -24,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the background repacker off
  * @param minCohortSize the fewest distinct patients an encrypted statistic may cover (422 below it), so
  *     that aggregate results never single out a patient
+ * @param inlineResultLimit the largest result ciphertext {@code $encrypted-mean} and {@code $encrypted-regression}
+ *     answer inline (base64 in the Parameters); a larger one is kept as a Binary only its requester may read and
+ *     answered as a reference to it. 2 MB keeps logN 14 statistics inline and moves logN 16 models out.
  */
 @ConfigurationProperties("homocloud.encryption")
 public record EncryptionProperties(
@@ -34,7 +38,8 @@ public record EncryptionProperties(
         @DefaultValue("true") boolean plaintextIngest,
         @DefaultValue({"text", "interpretation", "note"}) Set<String> strippedElements,
         @DefaultValue("10s") Duration repackInterval,
-        @DefaultValue("10") int minCohortSize) {
+        @DefaultValue("10") int minCohortSize,
+        @DefaultValue("2MB") DataSize inlineResultLimit) {
 
     public EncryptionProperties {
         if (keySetId.isBlank()) {
@@ -42,6 +47,9 @@ public record EncryptionProperties(
         }
         if (minCohortSize < 1) {
             throw new IllegalArgumentException("homocloud.encryption.min-cohort-size must be at least 1");
+        }
+        if (inlineResultLimit.isNegative()) {
+            throw new IllegalArgumentException("homocloud.encryption.inline-result-limit must not be negative");
         }
         if (repackInterval.isNegative()) {
             throw new IllegalArgumentException("homocloud.encryption.repack-interval must not be negative");

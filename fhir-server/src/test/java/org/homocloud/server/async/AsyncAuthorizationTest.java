@@ -14,11 +14,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hl7.fhir.r4.model.Base64BinaryType;
+import java.time.Instant;
+import java.util.List;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Reference;
+import org.homocloud.fhir.operations.ResultBinaries;
 import org.homocloud.fhir.keys.KeySetRegistry;
 import org.homocloud.server.auth.client.BackendServicesTokenClient;
 import org.homocloud.server.auth.scope.HomocloudScopes;
+import org.homocloud.server.encryption.JpaResultBinaries;
 import org.homocloud.server.support.FhirClients;
 import org.homocloud.server.support.RunningServer;
 import org.homocloud.server.support.TestKeySet;
@@ -31,6 +36,8 @@ import org.springframework.util.FileSystemUtils;
  * With SMART authorization on, an asynchronous job's status URL answers only the client that started it (and an
  * administrator): another client holding the same aggregate scope gets 404, as for a job that does not exist, and
  * cannot cancel it; a token without the aggregate or administrative scope is refused the status URL outright.
+ * This server answers every result ciphertext as a Binary reference (inline limit 0), and the same holds for the
+ * Binary: its requester and an administrator read it, another aggregate client and a record scope get 403.
  */
 class AsyncAuthorizationTest {
 
@@ -56,6 +63,7 @@ class AsyncAuthorizationTest {
                 "homocloud.storage.data-dir=" + dataDir,
                 "homocloud.encryption.allow-insecure-parameters-for-testing=true",
                 "homocloud.async.unit-pause-for-testing=300ms",
+                "homocloud.encryption.inline-result-limit=0",
                 "homocloud.security.clients[0].client-id=" + OTHER_CLIENT,
                 "homocloud.security.clients[0].jwks-file=" + publicJwks,
                 "homocloud.security.clients[0].scope=" + HomocloudScopes.AGGREGATE_SYSTEM);
@@ -98,12 +106,70 @@ class AsyncAuthorizationTest {
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(asAdministrator.statusCode()).isEqualTo(200);
         Parameters result = FhirClients.context().newJsonParser().parseResource(Parameters.class, done.body());
-        byte[] ciphertext = result.getParameter().stream().filter(p -> p.getName().equals("statistic"))
-                .flatMap(p -> p.getPart().stream()).filter(part -> part.getName().equals("ciphertext"))
-                .map(part -> ((Base64BinaryType) part.getValue()).getValue()).findFirst().orElseThrow();
-        double relative = Math.abs(keys.decryptResult(ciphertext) - cohort.mean()) / cohort.mean();
+        String binary = ciphertextReferences(result).get(0);
+        HttpResponse<byte[]> fetched = requester.getBytes(server.baseUrl() + "/" + binary);
+        int strangerBinary = stranger.getBytes(server.baseUrl() + "/" + binary).statusCode();
+        int administratorBinary = administrator.getBytes(server.baseUrl() + "/" + binary).statusCode();
+        System.out.printf("async result %s: requester %d, other client %d, administrator %d%n", binary,
+                fetched.statusCode(), strangerBinary, administratorBinary);
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(strangerBinary).isEqualTo(403);
+        assertThat(administratorBinary).isEqualTo(200);
+        double relative = Math.abs(keys.decryptResult(fetched.body()) - cohort.mean()) / cohort.mean();
         System.out.printf("async mean with authorization: relative error %.2e%n", relative);
         assertThat(relative).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
+    void syncResult_ciphertextsAreBinaryReferences_readByTheRequesterOnly_andRemovedAfterRetention() {
+        IGenericClient writer = FhirClients.client(server.baseUrl());
+        writer.registerInterceptor(new BearerTokenAuthInterceptor(cli.token("system/*.cruds").value()));
+        AsyncCohort cohort = AsyncCohort.create(writer, 10, 2);
+        AsyncHttp requester = new AsyncHttp(cli.token(HomocloudScopes.AGGREGATE_SYSTEM).value());
+        AsyncHttp stranger = new AsyncHttp(other.token(HomocloudScopes.AGGREGATE_SYSTEM).value());
+        AsyncHttp recordReader = new AsyncHttp(cli.token("system/Observation.rs").value());
+
+        HttpResponse<String> answer = requester.get(cohort.meanUrl(server.baseUrl(), "sum,mean"), false);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        Parameters result = FhirClients.context().newJsonParser().parseResource(Parameters.class, answer.body());
+        List<String> binaries = ciphertextReferences(result);
+        assertThat(binaries).hasSize(2).allMatch(reference -> reference.startsWith("Binary/"));
+        assertThat(answer.body()).doesNotContain("valueBase64Binary");
+
+        double[] plaintext = {cohort.sum(), cohort.mean()};
+        for (int i = 0; i < binaries.size(); i++) {
+            String url = server.baseUrl() + "/" + binaries.get(i);
+            HttpResponse<byte[]> raw = requester.getBytes(url);
+            assertThat(raw.statusCode()).isEqualTo(200);
+            assertThat(raw.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith(ResultBinaries.CONTENT_TYPE);
+            HttpResponse<String> asFhir = requester.get(url, false);
+            Binary resource = FhirClients.context().newJsonParser().parseResource(Binary.class, asFhir.body());
+            assertThat(resource.getData()).isEqualTo(raw.body());
+            int strangerStatus = stranger.getBytes(url).statusCode();
+            int recordStatus = recordReader.getBytes(url).statusCode();
+            double relative = Math.abs(keys.decryptResult(raw.body()) - plaintext[i]) / plaintext[i];
+            System.out.printf("sync %s as %s (%d bytes): relative error %.2e; other client %d, record scope %d%n",
+                    i == 0 ? "sum" : "mean", binaries.get(i), raw.body().length, relative, strangerStatus, recordStatus);
+            assertThat(relative).isLessThanOrEqualTo(1e-6);
+            assertThat(strangerStatus).isEqualTo(403);
+            assertThat(recordStatus).isEqualTo(403);
+        }
+
+        int removed = server.bean(JpaResultBinaries.class).removeOlderThan(Instant.now().plusSeconds(1));
+        int afterRemoval = requester.getBytes(server.baseUrl() + "/" + binaries.get(0)).statusCode();
+        System.out.printf("cleanup removed %d result Binaries; reading one afterwards: %d%n", removed, afterRemoval);
+        assertThat(removed).isGreaterThanOrEqualTo(2);
+        assertThat(afterRemoval).isEqualTo(410);
+    }
+
+    /** The Binary references of every ciphertext (parameter or part) of an operation's result. */
+    private static List<String> ciphertextReferences(Parameters result) {
+        return result.getParameter().stream()
+                .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.getPart().stream()))
+                .filter(p -> p.getValue() instanceof Reference)
+                .map(p -> ((Reference) p.getValue()).getReference())
+                .toList();
     }
 
     @Test

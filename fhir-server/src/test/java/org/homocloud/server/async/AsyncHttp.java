@@ -35,6 +35,20 @@ final class AsyncHttp {
         return send(request);
     }
 
+    /** GET {@code url} as raw bytes ({@code Accept: application/octet-stream}), e.g. a Binary's content. */
+    HttpResponse<byte[]> getBytes(String url) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().header("Accept", "application/octet-stream")
+                .header("Authorization", "Bearer " + token).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     HttpResponse<String> delete(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
     }

@@ -107,7 +107,8 @@ public class ResourceServerConfig {
 
     @Bean
     public SmartAuthorizationInterceptor smartAuthorizationInterceptor(
-            RestfulServer restfulServer, DaoRegistry daoRegistry, SearchParamMatcher searchParamMatcher) {
+            RestfulServer restfulServer, DaoRegistry daoRegistry, SearchParamMatcher searchParamMatcher,
+            TokenRequesters tokenRequesters) {
         EncryptedValueReadRule encryptedValue = new EncryptedValueReadRule(id -> {
             try {
                 IBaseResource observation =
@@ -117,7 +118,8 @@ public class ResourceServerConfig {
                 return Optional.empty();
             }
         });
-        SmartAuthorizationInterceptor interceptor = new SmartAuthorizationInterceptor(new ScopeRules(encryptedValue));
+        SmartAuthorizationInterceptor interceptor = new SmartAuthorizationInterceptor(
+                new ScopeRules(encryptedValue, new ResultBinaryReadRule(tokenRequesters)));
         // Granular scopes become rule filters (category=...), matched in memory against each resource.
         interceptor.setAuthorizationSearchParamMatcher(new AuthorizationSearchParamMatcher(searchParamMatcher));
         restfulServer.registerInterceptor(interceptor);

@@ -28,10 +28,15 @@ import org.homocloud.server.auth.scope.SmartScope;
 public final class ScopeRules {
 
     private final IAuthRule encryptedValueRule;
+    private final IAuthRule resultBinaryRule;
 
-    /** @param encryptedValueRule the rule that turns {@code $encrypted-value} into a read of its Observation */
-    public ScopeRules(IAuthRule encryptedValueRule) {
+    /**
+     * @param encryptedValueRule the rule that turns {@code $encrypted-value} into a read of its Observation
+     * @param resultBinaryRule the rule that lets a requester read the Binary holding its large result
+     */
+    public ScopeRules(IAuthRule encryptedValueRule, IAuthRule resultBinaryRule) {
         this.encryptedValueRule = encryptedValueRule;
+        this.resultBinaryRule = resultBinaryRule;
     }
 
     /** The SMART letter an interaction needs, if it is a plain FHIR interaction on one type. */
@@ -52,7 +57,9 @@ public final class ScopeRules {
     public List<IAuthRule> rulesFor(GrantedScopes granted, RestOperationTypeEnum operation, String resourceType) {
         List<IAuthRule> rules = new ArrayList<>(new RuleBuilder().allow("capability statement").metadata().build());
         Optional<Permission> needed = permissionNeeded(operation);
-        if (needed.isPresent() && resourceType != null && !granted.allows(needed.get(), resourceType)) {
+        boolean mayReadResults = granted.allowsAggregates() || granted.allowsAdministration();
+        boolean resultRead = mayReadResults && ResultBinaryReadRule.isBinaryRead(operation, resourceType);
+        if (needed.isPresent() && resourceType != null && !granted.allows(needed.get(), resourceType) && !resultRead) {
             rules.addAll(new RuleBuilder()
                     .denyAll("insufficient_scope: no scope grants '" + needed.get().letter() + "' on " + resourceType)
                     .build());
@@ -67,7 +74,9 @@ public final class ScopeRules {
         if (granted.allowsAggregates()) {
             rules.add(new AggregateOperationRule());
         }
-        if (granted.allowsAggregates() || granted.allowsAdministration()) {
+        if (mayReadResults) {
+            // Large results are Binary references (read by their requester only), and so are asynchronous ones.
+            rules.add(resultBinaryRule);
             // The status URL of asynchronous aggregate jobs; it answers only the job's requester or an administrator.
             rules.addAll(new RuleBuilder().allow("asynchronous job status").operation()
                     .named(HomocloudScopes.ASYNC_STATUS_OPERATION).onServer().andAllowAllResponses().build());

@@ -17,12 +17,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Parameters;
+import org.homocloud.fhir.operations.LargeCiphertexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The job's one step: runs the operation as the synchronous request would (same provider, same parameters, as
- * a system request: the requester was authorized when the job was accepted), stores the result, and records in
+ * a system request: the requester was authorized when the job was accepted), moves its large ciphertexts into
+ * Binary resources owned by the job's requester ({@link LargeCiphertexts}), stores the result, and records in
  * the job's report where it is, or the status and OperationOutcome the operation failed with. A failed
  * operation fails the job ({@link JobExecutionFailedException}: Batch2 does not retry it, as it would retry an
  * unexpected error, because the same request would fail the same way).
@@ -33,6 +36,7 @@ public final class RunOperationStep implements IJobStepWorker<AsyncOperationPara
 
   private final OperationInvoker invoker;
   private final AsyncResultStore results;
+  private final LargeCiphertexts largeCiphertexts;
   private final IJobPersistence jobs;
   private final IHapiTransactionService transactions;
   private final FhirContext fhirContext;
@@ -44,11 +48,12 @@ public final class RunOperationStep implements IJobStepWorker<AsyncOperationPara
    *     restart a job that would otherwise end in milliseconds; zero outside tests
    * @param heartbeat how often a running job is marked alive, so that {@link AsyncJobs#recoverStale} leaves it be
    */
-  public RunOperationStep(OperationInvoker invoker, AsyncResultStore results, IJobPersistence jobs,
-      IHapiTransactionService transactions, FhirContext fhirContext, Duration unitPauseForTesting,
-      Duration heartbeat) {
+  public RunOperationStep(OperationInvoker invoker, AsyncResultStore results, LargeCiphertexts largeCiphertexts,
+      IJobPersistence jobs, IHapiTransactionService transactions, FhirContext fhirContext,
+      Duration unitPauseForTesting, Duration heartbeat) {
     this.invoker = invoker;
     this.results = results;
+    this.largeCiphertexts = largeCiphertexts;
     this.jobs = jobs;
     this.transactions = transactions;
     this.fhirContext = fhirContext;
@@ -94,6 +99,9 @@ public final class RunOperationStep implements IJobStepWorker<AsyncOperationPara
       fail(jobId, (BaseServerResponseException) e);
       throw new JobExecutionFailedException(parameters.operation() + " failed with "
           + ((BaseServerResponseException) e).getStatusCode() + ": " + e.getMessage(), e);
+    }
+    if (result instanceof Parameters parameterResult) {
+      largeCiphertexts.referenceLarge(parameterResult, parameters.requester());
     }
     String resultId = results.save(jobId, result);
     jobs.updateInstance(jobId, instance -> {
