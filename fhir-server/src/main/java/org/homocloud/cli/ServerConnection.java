@@ -218,8 +218,16 @@ public final class ServerConnection {
             throw new CliException(ExitCode.FAILED, what + " interrupted", e);
         }
         if (response.statusCode() != 200) {
+            String detail = diagnosticsOf(new String(response.body(), StandardCharsets.UTF_8));
+            if (detail.isBlank()) {
+                detail = switch (response.statusCode()) {
+                    case 401, 403 -> "only the client that asked for the result (or an administrator) may read it";
+                    case 404, 410 -> "results are kept for a limited time (24 h by default): run the operation again";
+                    default -> "no details";
+                };
+            }
             throw new CliException(ExitCode.SERVER_REFUSED, what + ": server answered " + response.statusCode() + ": "
-                    + diagnosticsOf(new String(response.body(), StandardCharsets.UTF_8)));
+                    + detail);
         }
         return response.body();
     }

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cohort of patients with two encrypted Observation codes, age, gender and a diabetes Condition is posted as an
  * EHR would; {@code regression --model logistic} has the server train on ciphertexts with bootstrapping and
  * decrypts the coefficients. Their AUC on the data must be within 0.02 of Newton's exact plaintext fit, and
- * the coefficients close to the same accelerated gradient computed in plaintext.
+ * the coefficients close to the same accelerated gradient computed in plaintext. The server answers every result
+ * ciphertext as a Binary reference (inline limit 0, as a logN 16 model would be), which the command line fetches.
  */
 class LogisticRegressionCliTest {
 
@@ -65,6 +66,7 @@ class LogisticRegressionCliTest {
         String keySetId = "boot-" + UUID.randomUUID().toString().substring(0, 8);
         server = RunningServer.start(null, "homocloud.storage.data-dir=" + dir.resolve("data"),
                 "homocloud.encryption.key-set-id=" + keySetId,
+                "homocloud.encryption.inline-result-limit=0",
                 "homocloud.encryption.allow-insecure-parameters-for-testing=true");
         key = dir.resolve("boot.key");
         CliRun create = CliRun.of(PASSPHRASE, "keys", "create", "--key", key.toString(), "--key-set", keySetId,
