@@ -109,6 +109,11 @@ final class SwitchingKeyBody {
     return 1 + 2 + 1 + (seeded ? SerializationFormat.SEED_BYTES : 0) + digits * perPair * (seeded ? 1 : 2);
   }
 
+  /** Bytes {@link #writeLeveled} takes for {@code key}. */
+  static long leveledSize(CkksParameters parameters, SwitchingKey key) {
+    return leveledSize(parameters, level(key), key.seed().isPresent());
+  }
+
   /** The top level a key works up to: its Q limb count minus one. */
   static int level(SwitchingKey key) {
     return key.bQ(0).limbCount() - 1;
