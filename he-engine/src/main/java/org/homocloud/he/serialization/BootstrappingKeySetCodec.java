@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.homocloud.he.HeException;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.bootstrap.BootstrappingKeySet;
@@ -47,7 +48,7 @@ public final class BootstrappingKeySetCodec extends ObjectCodec<BootstrappingKey
     FormatReader reader = new FormatReader(in);
     Header.read(reader, ObjectType.BOOTSTRAPPING_KEY_SET, parameters());
     List<Long> elements = new ArrayList<>();
-    Parsed parsed = readBody(reader, false, elements);
+    Parsed parsed = readBody(reader, false, key -> elements.add(key.galoisElement()));
     return new Summary(parsed.shape, parsed.relinearization != null || parsed.hadRelinearization, elements);
   }
 
@@ -74,11 +75,7 @@ public final class BootstrappingKeySetCodec extends ObjectCodec<BootstrappingKey
           "relinearization key");
     }
     out.u32(keys.evaluationKeys().galoisKeys().size());
-    for (GaloisKey key : keys.evaluationKeys().galoisKeys().values()) {
-      GaloisKeyCodec.checkElement(key.galoisElement(), parameters());
-      out.u64(key.galoisElement());
-      SwitchingKeyBody.writeLeveled(out, parameters(), key.key(), "Galois key " + key.galoisElement());
-    }
+    LeveledGaloisKeys.write(out, parameters(), keys.evaluationKeys().galoisKeys().values());
     if (encapsulation) {
       SwitchingKeyBody.writeLeveled(out, parameters(), keys.denseToSparse(), "dense-to-sparse key");
       SwitchingKeyBody.writeLeveled(out, parameters(), keys.sparseToDense(), "sparse-to-dense key");
@@ -87,9 +84,10 @@ public final class BootstrappingKeySetCodec extends ObjectCodec<BootstrappingKey
 
   @Override
   BootstrappingKeySet readBody(FormatReader in) throws IOException {
-    Parsed parsed = readBody(in, true, new ArrayList<>());
+    List<GaloisKey> galois = new ArrayList<>();
+    Parsed parsed = readBody(in, true, galois::add);
     return new BootstrappingKeySet(parsed.shape, new BootstrappingKeys(
-        new EvaluationKeySet(parsed.relinearization, parsed.galois), parsed.denseToSparse, parsed.sparseToDense));
+        new EvaluationKeySet(parsed.relinearization, galois), parsed.denseToSparse, parsed.sparseToDense));
   }
 
   @Override
@@ -97,31 +95,26 @@ public final class BootstrappingKeySetCodec extends ObjectCodec<BootstrappingKey
     long total = 1 + 1 + 2 + 1 + 2 + 4 + 1 + 1 + 4;
     BootstrappingKeys keys = set.keys();
     if (keys.evaluationKeys().relinearizationKey().isPresent()) {
-      total += leveledSize(keys.evaluationKeys().relinearizationKey().get().key());
+      total += SwitchingKeyBody.leveledSize(parameters(), keys.evaluationKeys().relinearizationKey().get().key());
     }
-    for (GaloisKey key : keys.evaluationKeys().galoisKeys().values()) {
-      total += 8 + leveledSize(key.key());
-    }
+    total += LeveledGaloisKeys.size(parameters(), keys.evaluationKeys().galoisKeys().values());
     if (keys.denseToSparse() != null) {
-      total += leveledSize(keys.denseToSparse()) + leveledSize(keys.sparseToDense());
+      total += SwitchingKeyBody.leveledSize(parameters(), keys.denseToSparse())
+          + SwitchingKeyBody.leveledSize(parameters(), keys.sparseToDense());
     }
     return total;
-  }
-
-  private long leveledSize(SwitchingKey key) {
-    return SwitchingKeyBody.leveledSize(parameters(), SwitchingKeyBody.level(key), key.seed().isPresent());
   }
 
   private static final class Parsed {
     BootstrappingParameters shape;
     RelinearizationKey relinearization;
     boolean hadRelinearization;
-    final List<GaloisKey> galois = new ArrayList<>();
     SwitchingKey denseToSparse;
     SwitchingKey sparseToDense;
   }
 
-  private Parsed readBody(FormatReader in, boolean keep, List<Long> elements) throws IOException {
+  /** Reads the body; keeps the other keys only when {@code keep}; hands each Galois key to {@code galois}. */
+  private Parsed readBody(FormatReader in, boolean keep, Consumer<GaloisKey> galois) throws IOException {
     Parsed out = new Parsed();
     int cts = in.u8("CoeffsToSlots levels");
     int stc = in.u8("SlotsToCoeffs levels");
@@ -149,26 +142,8 @@ public final class BootstrappingKeySetCodec extends ObjectCodec<BootstrappingKey
       SwitchingKey relinearization = SwitchingKeyBody.readLeveled(in, parameters(), "relinearization key");
       out.relinearization = keep ? new RelinearizationKey(relinearization) : null;
     }
-    long count = in.u32("Galois key count");
-    if (count > parameters().n()) {
-      throw new HeException("bootstrapping key set claims " + count + " Galois keys; there are only "
-          + parameters().n() + " Galois elements at these parameters");
-    }
-    long previous = 0;
-    for (long i = 0; i < count; i++) {
-      long element = in.u64("Galois element");
-      GaloisKeyCodec.checkElement(element, parameters());
-      if (element <= previous) {
-        throw new HeException("Galois keys must be in strictly ascending order of element: " + element
-            + " follows " + previous);
-      }
-      previous = element;
-      SwitchingKey key = SwitchingKeyBody.readLeveled(in, parameters(), "Galois key " + element);
-      elements.add(element);
-      if (keep) {
-        out.galois.add(new GaloisKey(element, key));
-      }
-    }
+    long count = LeveledGaloisKeys.readCount(in, parameters(), "bootstrapping key set");
+    LeveledGaloisKeys.read(in, parameters(), count, galois);
     if (encapsulation) {
       SwitchingKey toSparse = SwitchingKeyBody.readLeveled(in, parameters(), "dense-to-sparse key");
       if (SwitchingKeyBody.level(toSparse) != 0) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.homocloud.he.HeException;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.rlwe.EvaluationKeySet;
@@ -38,7 +39,7 @@ public final class LeveledEvaluationKeySetCodec extends ObjectCodec<EvaluationKe
     FormatReader reader = new FormatReader(in);
     Header.read(reader, ObjectType.LEVELED_EVALUATION_KEY_SET, parameters());
     List<Long> elements = new ArrayList<>();
-    Relinearization relinearization = readBody(reader, false, elements, new ArrayList<>());
+    Relinearization relinearization = readBody(reader, false, key -> elements.add(key.galoisElement()));
     return new Summary(relinearization.present(), elements);
   }
 
@@ -53,17 +54,13 @@ public final class LeveledEvaluationKeySetCodec extends ObjectCodec<EvaluationKe
     if (keys.relinearizationKey().isPresent()) {
       SwitchingKeyBody.writeLeveled(out, parameters(), keys.relinearizationKey().get().key(), "relinearization key");
     }
-    for (GaloisKey key : keys.galoisKeys().values()) {
-      GaloisKeyCodec.checkElement(key.galoisElement(), parameters());
-      out.u64(key.galoisElement());
-      SwitchingKeyBody.writeLeveled(out, parameters(), key.key(), "Galois key " + key.galoisElement());
-    }
+    LeveledGaloisKeys.write(out, parameters(), keys.galoisKeys().values());
   }
 
   @Override
   EvaluationKeySet readBody(FormatReader in) throws IOException {
     List<GaloisKey> galois = new ArrayList<>();
-    Relinearization relinearization = readBody(in, true, new ArrayList<>(), galois);
+    Relinearization relinearization = readBody(in, true, galois::add);
     return new EvaluationKeySet(relinearization.key(), galois);
   }
 
@@ -71,50 +68,25 @@ public final class LeveledEvaluationKeySetCodec extends ObjectCodec<EvaluationKe
   long bodySize(EvaluationKeySet keys) {
     long total = 1 + 4;
     if (keys.relinearizationKey().isPresent()) {
-      total += leveledSize(keys.relinearizationKey().get().key());
+      total += SwitchingKeyBody.leveledSize(parameters(), keys.relinearizationKey().get().key());
     }
-    for (GaloisKey key : keys.galoisKeys().values()) {
-      total += 8 + leveledSize(key.key());
-    }
-    return total;
+    return total + LeveledGaloisKeys.size(parameters(), keys.galoisKeys().values());
   }
 
-  private long leveledSize(SwitchingKey key) {
-    return SwitchingKeyBody.leveledSize(parameters(), SwitchingKeyBody.level(key), key.seed().isPresent());
-  }
-
-  private Relinearization readBody(FormatReader in, boolean keep, List<Long> elements, List<GaloisKey> galois)
-      throws IOException {
+  /** Reads the body; keeps the relinearization key only when {@code keep}; hands each Galois key to {@code galois}. */
+  private Relinearization readBody(FormatReader in, boolean keep, Consumer<GaloisKey> galois) throws IOException {
     int flags = in.u8("leveled evaluation key set flags");
     if ((flags & ~HAS_RELINEARIZATION_KEY) != 0) {
       throw new HeException("leveled evaluation key set flags " + flags + " use undefined bits (only bit 0 is defined)");
     }
-    long count = in.u32("Galois key count");
-    if (count > parameters().n()) {
-      throw new HeException("leveled evaluation key set claims " + count + " Galois keys; there are only "
-          + parameters().n() + " Galois elements at these parameters");
-    }
+    long count = LeveledGaloisKeys.readCount(in, parameters(), "leveled evaluation key set");
     boolean present = (flags & HAS_RELINEARIZATION_KEY) != 0;
     RelinearizationKey relinearization = null;
     if (present) {
       SwitchingKey key = SwitchingKeyBody.readLeveled(in, parameters(), "relinearization key");
       relinearization = keep ? new RelinearizationKey(key) : null;
     }
-    long previous = 0;
-    for (long i = 0; i < count; i++) {
-      long element = in.u64("Galois element");
-      GaloisKeyCodec.checkElement(element, parameters());
-      if (element <= previous) {
-        throw new HeException("Galois keys must be in strictly ascending order of element: " + element
-            + " follows " + previous);
-      }
-      previous = element;
-      SwitchingKey key = SwitchingKeyBody.readLeveled(in, parameters(), "Galois key " + element);
-      elements.add(element);
-      if (keep) {
-        galois.add(new GaloisKey(element, key));
-      }
-    }
+    LeveledGaloisKeys.read(in, parameters(), count, galois);
     return new Relinearization(present, relinearization);
   }
 }
