@@ -161,6 +161,41 @@ describe('FhirClientApi (the SMART adapter)', () => {
     ]);
   });
 
+  it('$encrypted-mean: a ciphertext answered as a Binary reference is fetched and read like an inline one', async () => {
+    const { client, requests } = fakeClient((url) =>
+      url === 'Binary/77'
+        ? { body: { resourceType: 'Binary', contentType: 'application/vnd.homocloud.ckks-ciphertext', data: 'BQY=' } }
+        : {
+            body: {
+              resourceType: 'Parameters',
+              parameter: [
+                { name: 'count', valueInteger: 42 },
+                { name: 'statistic', part: [{ name: 'name', valueCode: 'mean' }, { name: 'ciphertext', valueReference: { reference: 'Binary/77' } }] },
+                { name: 'statistic', part: [{ name: 'name', valueCode: 'variance' }, { name: 'ciphertext', valueBase64Binary: 'AwQ=' }] },
+              ],
+            },
+          },
+    );
+    const mean = await new FhirClientApi(client).encryptedMean({ code: { system: 'http://loinc.org', code: '2339-0' }, groupByMonth: false });
+    expect(requests.map((r) => r.url)).toContain('Binary/77');
+    expect(mean.statistics).toEqual([
+      { name: 'mean', ciphertext: new Uint8Array([5, 6]), group: undefined },
+      { name: 'variance', ciphertext: new Uint8Array([3, 4]), group: undefined },
+    ]);
+  });
+
+  it('$encrypted-regression: a Binary reference without data is a server error, not a silent zero', async () => {
+    const { client } = fakeClient((url) =>
+      url === 'Binary/9'
+        ? { body: { resourceType: 'Binary', contentType: 'application/vnd.homocloud.ckks-ciphertext' } }
+        : { body: { resourceType: 'Parameters', parameter: [{ name: 'count', valueInteger: 38 }, { name: 'gram', valueReference: { reference: 'Binary/9' } }] } },
+    );
+    const loinc = (code: string) => ({ system: 'http://loinc.org', code });
+    await expect(
+      new FhirClientApi(client).encryptedRegression({ outcome: loinc('39156-5'), features: [loinc('29463-7')], aggregate: 'latest' }),
+    ).rejects.toThrow(/Binary\/9 holds no ciphertext/);
+  });
+
   it('$encrypted-mean: the cohort as the server reads it (component, date range, gender, ages as birth dates)', () => {
     const url = meanSearch(
       {

@@ -179,7 +179,27 @@ export class FhirClientApi implements HomocloudApi {
       if (signal?.aborted) throw new ApiError('network', 'the query was cancelled');
       result = await this.send<Resource>({ url: status, method: 'GET', signal });
     }
-    return result.body ?? {};
+    return this.withCiphertextsInline(result.body ?? {});
+  }
+
+  /**
+   * A ciphertext too large to answer inline comes as a reference to a Binary that only this user's client may
+   * read (`valueReference` instead of `valueBase64Binary`, same name): each is fetched and put back inline, so
+   * that the result readers see one shape.
+   */
+  private async withCiphertextsInline(body: Resource): Promise<Resource> {
+    const inline = async (parameter: Parameter): Promise<void> => {
+      const reference = (parameter.valueReference as { reference?: unknown } | undefined)?.reference;
+      if (typeof reference === 'string' && /^Binary\/[^/]+$/.test(reference)) {
+        const binary = await this.get<Resource>(reference);
+        if (typeof binary?.data !== 'string') throw new ApiError('server', `the result's ${reference} holds no ciphertext`);
+        parameter.valueBase64Binary = binary.data;
+        delete parameter.valueReference;
+      }
+      for (const part of parameter.part ?? []) await inline(part);
+    };
+    for (const parameter of (body.parameter as Parameter[] | undefined) ?? []) await inline(parameter);
+    return body;
   }
 
   private async get<T>(url: string): Promise<T> {
