@@ -177,7 +177,7 @@ describe('FhirClientApi (the SMART adapter)', () => {
           },
     );
     const mean = await new FhirClientApi(client).encryptedMean({ code: { system: 'http://loinc.org', code: '2339-0' }, groupByMonth: false });
-    expect(requests.map((r) => r.url)).toContain('Binary/77');
+    expect(requests.find((r) => r.url === 'Binary/77')).toMatchObject({ method: 'GET', headers: { accept: 'application/fhir+json' } });
     expect(mean.statistics).toEqual([
       { name: 'mean', ciphertext: new Uint8Array([5, 6]), group: undefined },
       { name: 'variance', ciphertext: new Uint8Array([3, 4]), group: undefined },

@@ -191,7 +191,8 @@ export class FhirClientApi implements HomocloudApi {
     const inline = async (parameter: Parameter): Promise<void> => {
       const reference = (parameter.valueReference as { reference?: unknown } | undefined)?.reference;
       if (typeof reference === 'string' && /^Binary\/[^/]+$/.test(reference)) {
-        const binary = await this.get<Resource>(reference);
+        // As FHIR JSON: for any other Accept the server sends the raw bytes, which fhirclient would read as text.
+        const binary = (await this.send<Resource>({ url: reference, method: 'GET', headers: { accept: 'application/fhir+json' } })).body;
         if (typeof binary?.data !== 'string') throw new ApiError('server', `the result's ${reference} holds no ciphertext`);
         parameter.valueBase64Binary = binary.data;
         delete parameter.valueReference;

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on, encryption at ingest under the product's logN 14 key set made by `keys create --upload`), the 40 Synthea
  * bundles loaded as an EHR would post them, a user account provisioned, then {@code smart-app/e2e/serverLaunch.mjs}
  * drives headless Chromium: fhirclient's standalone launch from a page of its own, and the SMART app at /app
- * (login, key file, patient view, cohort mean) compared with the source bundles. The script's checks and the
+ * (login, key file, patient view, cohort mean) compared with the source bundles. Every result ciphertext is
+ * answered as a Binary reference here (inline limit 0), so the app's fetch of large results is what runs. The script's checks and the
  * numbers it measured come back as one JSON line; screenshots land in {@code smart-app/target/e2e-server}.
  *
  * <p>Chromium ({@code /usr/bin/chromium}, or {@code CHROMIUM}) and Node are required: missing, the test fails
@@ -79,6 +80,7 @@ class SmartAppBrowserE2ETest {
         try (RunningServer server = RunningServer.start(null,
                 "homocloud.security.enabled=true",
                 "homocloud.storage.data-dir=" + dataDir,
+                "homocloud.encryption.inline-result-limit=0",
                 // The bundled app as application.yaml registers it (a configured list replaces the default one).
                 "homocloud.security.clients[0].client-id=homocloud-smart-app",
                 "homocloud.security.clients[0].redirect-uris[0]=http://127.0.0.1/app/",
