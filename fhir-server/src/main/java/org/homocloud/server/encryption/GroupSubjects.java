@@ -16,7 +16,8 @@ import org.hl7.fhir.r4.model.IdType;
  * that name a Group ({@code subject=Group/7}, {@code subject:Group=7}, OR'd with other references or not) are taken
  * out of the search and become one list of subject references: each clause's references with every Group replaced
  * by its current Patient members, and the clauses intersected, because they are ANDed and an Observation has one
- * subject. The cohort search then asks for those subjects, in chunks.
+ * subject. The cohort search then asks for those subjects, in chunks. (HAPI lets {@code patient=Group/7} through,
+ * matching nothing, so it is read the same way.) Chained references ({@code subject:Group.name=x}) stay HAPI's.
  */
 final class GroupSubjects {
 
