@@ -13,7 +13,8 @@ public final class CohortOptions {
 
     @Option(names = "--param", paramLabel = "NAME=VALUE",
             description = "an Observation search parameter choosing the cohort, e.g. patient.gender=female, "
-                    + "date=ge2020-01-01, patient.birthdate=lt1970-01-01 (repeatable)")
+                    + "date=ge2020-01-01, patient.birthdate=lt1970-01-01, subject=Group/7 (the Group's members) "
+                    + "(repeatable)")
     List<String> parameters = new ArrayList<>();
 
     /** The parameters as {@code &name=value} pairs, URL-encoded. */

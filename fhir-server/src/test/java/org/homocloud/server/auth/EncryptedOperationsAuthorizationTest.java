@@ -123,6 +123,43 @@ class EncryptedOperationsAuthorizationTest {
         assertThatThrownBy(() -> mean(client(HomocloudScopes.ADMIN_SYSTEM))).isInstanceOf(ForbiddenOperationException.class);
     }
 
+    /**
+     * A Group cohort needs only the aggregate scope: the Group is read on the operation's behalf, as its
+     * Observations are, while the same token still cannot read the Group itself.
+     */
+    @Test
+    void encryptedMean_overAGroup_withAggregateScope_decryptsToThePlaintextMean_butTheGroupStaysUnreadable() {
+        IGenericClient writer = client("system/*.cruds");
+        Bundle patients = writer.search().forResource(org.hl7.fhir.r4.model.Patient.class)
+                .where(org.hl7.fhir.r4.model.Patient.IDENTIFIER.hasSystemWithAnyCode(COHORT))
+                .count(100).returnBundle(Bundle.class).execute();
+        org.hl7.fhir.r4.model.Group group = new org.hl7.fhir.r4.model.Group().setActual(true)
+                .setType(org.hl7.fhir.r4.model.Group.GroupType.PERSON);
+        patients.getEntry().forEach(entry -> group.addMember().getEntity()
+                .setReference(entry.getResource().getIdElement().toUnqualifiedVersionless().getValue()));
+        String groupId = writer.create().resource(group).execute().getId().toUnqualifiedVersionless().getValue();
+        IGenericClient aggregate = client(HomocloudScopes.AGGREGATE_SYSTEM);
+
+        Parameters result = aggregate.fetchResourceFromUrl(Parameters.class, server.baseUrl()
+                + "/Observation/$encrypted-mean?statistic=mean&code="
+                + java.net.URLEncoder.encode(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT,
+                        java.nio.charset.StandardCharsets.UTF_8)
+                + "&subject=" + java.net.URLEncoder.encode(groupId, java.nio.charset.StandardCharsets.UTF_8));
+        double expected = (java.util.Arrays.stream(WEIGHTS).sum() + 72.5) / (WEIGHTS.length + 1);
+        byte[] ciphertext = result.getParameter().stream().filter(p -> p.getName().equals("statistic"))
+                .flatMap(p -> p.getPart().stream()).filter(part -> part.getName().equals("ciphertext"))
+                .map(part -> ((Base64BinaryType) part.getValue()).getValue()).findFirst().orElseThrow();
+        double decrypted = keys.decryptSlot(ciphertext, 0);
+
+        System.out.printf("{\"test\":\"encryptedMean_overAGroup_withAggregateScope\",\"members\":%d,\"expected\":%.9f,"
+                + "\"decrypted\":%.9f,\"relativeError\":%.2e}%n", group.getMember().size(), expected, decrypted,
+                Math.abs(decrypted - expected) / expected);
+        assertThat(group.getMember()).hasSize(WEIGHTS.length + 1);
+        assertThat(Math.abs(decrypted - expected) / expected).isLessThan(1e-6);
+        assertThatThrownBy(() -> aggregate.read().resource(org.hl7.fhir.r4.model.Group.class).withUrl(groupId).execute())
+                .isInstanceOf(ForbiddenOperationException.class);
+    }
+
     private static Parameters mean(IGenericClient client) {
         return client.operation().onType("Observation").named("$encrypted-mean")
                 .withSearchParameter(Parameters.class, "code", new StringParam(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT))

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.HashMap;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.homocloud.server.support.ServerTestBase;
@@ -115,6 +119,86 @@ class EncryptedMeanTest extends ServerTestBase {
                         .andSearchParameter("statistic", new StringParam("median"))
                         .useHttpGet().execute())
                 .hasMessageContaining("unknown statistic 'median'");
+    }
+
+    /**
+     * {@code subject=Group/ID}: the Group's current members, a nested Group's members included; an inactive member
+     * and patients outside the Group (with values of the same code) are left out, and OR'd references stay.
+     */
+    @Test
+    void subjectGroup_meanOverItsCurrentMembers_matchesPlaintext() {
+        IGenericClient client = client();
+        String cohort = newCohort();
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        Group group = new Group().setActual(true).setType(Group.GroupType.PERSON);
+        Group nested = new Group().setActual(true).setType(Group.GroupType.PERSON);
+        double[] members = new double[13];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = 58 + 2.375 * i + (i % 4) * 0.0625;
+            String patient = addPatient(transaction, cohort);
+            addWeight(transaction, patient, members[i], "2024-06-0" + (1 + i % 9));
+            (i < 10 ? group : nested).addMember().getEntity().setReference(patient);
+        }
+        String inactive = addPatient(transaction, cohort);
+        addWeight(transaction, inactive, 140, "2024-06-01");
+        group.addMember().setInactive(true).getEntity().setReference(inactive);
+        String outside = addPatient(transaction, cohort);
+        addWeight(transaction, outside, 150, "2024-06-01");
+        String nestedReference = "urn:uuid:" + TestResources.uniqueValue();
+        transaction.addEntry().setFullUrl(nestedReference).setResource(nested).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Group");
+        group.addMember().getEntity().setReference(nestedReference);
+        transaction.addEntry().setResource(group).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Group");
+        Bundle response = client.transaction().withBundle(transaction).execute();
+        String groupId = location(response, transaction.getEntry().size() - 1);
+        String outsideId = location(response, transaction.getEntry().size() - 4);
+
+        Parameters result = groupMean(client, groupId);
+        Parameters withOutsider = groupMean(client, groupId + "," + outsideId);
+
+        assertThat(((IntegerType) result.getParameter("count").getValue()).getValue()).isEqualTo(members.length);
+        assertThat(((IntegerType) result.getParameter("patients").getValue()).getValue()).isEqualTo(members.length);
+        double sum = java.util.Arrays.stream(members).sum();
+        check("Group mean", sum / members.length, decrypt(result).get("mean"));
+        check("Group sum", sum, decrypt(result).get("sum"));
+        assertThat(((IntegerType) withOutsider.getParameter("count").getValue()).getValue()).isEqualTo(members.length + 1);
+        check("Group OR patient mean", (sum + 150) / (members.length + 1), decrypt(withOutsider).get("mean"));
+    }
+
+    @Test
+    void aDefinitionalGroup_is422_anUnknownGroup_is400WithAnOutcome_anEmptyGroup_is422() {
+        IGenericClient client = client();
+        String definitional = client.create().resource(new Group().setActual(false).setType(Group.GroupType.PERSON))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+        String empty = client.create().resource(new Group().setActual(true).setType(Group.GroupType.PERSON))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+
+        assertThatThrownBy(() -> groupMean(client, definitional)).isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("only an actual Group, one that lists its members, can be a cohort");
+        assertThatThrownBy(() -> groupMean(client, "Group/no-such-group"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(
+                        ((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDiagnostics())
+                        .contains("Group/no-such-group is not known on this server"));
+        assertThatThrownBy(() -> groupMean(client, empty)).isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("no encrypted value matches code " + TestResources.LOINC + "|"
+                        + TestResources.BODY_WEIGHT + " in this cohort");
+    }
+
+    /** Mean and sum of body weight over {@code subject} (a Group reference, maybe OR'd with others), as written. */
+    private Parameters groupMean(IGenericClient client, String subject) {
+        // As a URL: the client's typed parameters would escape the comma of an OR list.
+        return client.fetchResourceFromUrl(Parameters.class, baseUrl() + "/Observation/$encrypted-mean?code="
+                + encode(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT) + "&statistic=sum,mean&subject="
+                + encode(subject));
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The {@code Type/ID} a transaction created at entry {@code index}. */
+    private static String location(Bundle response, int index) {
+        return new IdType(response.getEntry().get(index).getResponse().getLocation()).toUnqualifiedVersionless().getValue();
     }
 
     /** The mean of body weight over the patients of {@code cohort}, as a chained identifier search. */

@@ -85,6 +85,56 @@ class EncryptedRegressionTest extends ServerTestBase {
         assertThat(worst).isLessThan(1e-4);
     }
 
+    /** A Group as the cohort: its members' values only, patients outside the Group left out. */
+    @Test
+    void linearOverAGroupCohort_matchesPlaintextLeastSquares_onItsMembers() {
+        IGenericClient client = client();
+        Random random = new Random(13);
+        int members = 14;
+        double[][] x = new double[members][1];
+        double[] y = new double[members];
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        org.hl7.fhir.r4.model.Group group = new org.hl7.fhir.r4.model.Group().setActual(true)
+                .setType(org.hl7.fhir.r4.model.Group.GroupType.PERSON);
+        for (int p = 0; p < members + 3; p++) {
+            String ref = "urn:uuid:" + UUID.randomUUID();
+            bundle.addEntry().setFullUrl(ref).setResource(TestResources.patient(TestResources.uniqueValue()))
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+            boolean member = p < members;
+            double weight = 55 + 40 * random.nextDouble();
+            // Outsiders follow another line entirely: including them would move the fit far.
+            double bmi = member ? 3 + 0.3 * weight + random.nextGaussian() : 80 - 0.5 * weight;
+            if (member) {
+                x[p][0] = weight;
+                y[p] = bmi;
+                group.addMember().getEntity().setReference(ref);
+            }
+            add(bundle, observation(ref, TestResources.BODY_WEIGHT, weight, "kg", "2024-01-01"));
+            add(bundle, observation(ref, BMI, bmi, "kg/m2", "2024-01-01"));
+        }
+        bundle.addEntry().setResource(group).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Group");
+        Bundle response = client.transaction().withBundle(bundle).execute();
+        String groupId = new org.hl7.fhir.r4.model.IdType(response.getEntry().get(response.getEntry().size() - 1)
+                .getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+
+        Parameters result = client.fetchResourceFromUrl(Parameters.class, baseUrl()
+                + "/Observation/$encrypted-regression?model=linear"
+                + "&outcome=" + encode(TestResources.LOINC + "|" + BMI)
+                + "&feature=" + encode(TestResources.LOINC + "|" + TestResources.BODY_WEIGHT)
+                + "&subject=" + encode(groupId));
+
+        assertThat(((IntegerType) result.getParameter("count").getValue()).getValue()).isEqualTo(members);
+        double[] expected = LeastSquares.solve(LeastSquares.gram(x, y));
+        double[] decrypted = LeastSquares.solve(decryptGram(result, members));
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
+        }
+        System.out.printf("$encrypted-regression linear over %s: plaintext %s, decrypted %s, worst relative error %.2e%n",
+                groupId, Arrays.toString(expected), Arrays.toString(decrypted), worst);
+        assertThat(worst).isLessThan(1e-4);
+    }
+
     @Test
     void noFeatures_logistic_orTooFewPatients_getAnOperationOutcome() {
         IGenericClient client = client();
