@@ -2,6 +2,8 @@ package org.homocloud.server.encryption;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
+import ca.uhn.fhir.jpa.dao.expunge.ExpungeService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -197,8 +199,9 @@ public class EncryptionConfig {
     }
 
     @Bean
-    public JpaResultBinaries resultBinaries(DaoRegistry daoRegistry) {
-        return new JpaResultBinaries(daoRegistry);
+    public JpaResultBinaries resultBinaries(DaoRegistry daoRegistry, IIdHelperService<?> idHelperService,
+            ExpungeService expungeService) {
+        return new JpaResultBinaries(daoRegistry, idHelperService, expungeService);
     }
 
     @Bean

@@ -2,6 +2,9 @@ package org.homocloud.server.encryption;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.model.ExpungeOptions;
+import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
+import ca.uhn.fhir.jpa.dao.expunge.ExpungeService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
@@ -16,7 +19,9 @@ import org.homocloud.fhir.operations.ResultBinaries;
 
 /**
  * Result ciphertexts as FHIR Binary resources in HAPI's JPA storage (so every server sharing the database serves
- * them), tagged as results and with their owner's digest, created and removed as system requests.
+ * them), tagged as results and with their owner's digest, created and removed as system requests. Removal is
+ * real: deleted, then expunged through HAPI's expunge service (every version gone), while the {@code $expunge}
+ * operation stays disabled for clients.
  */
 public final class JpaResultBinaries implements ResultBinaries {
 
@@ -24,9 +29,13 @@ public final class JpaResultBinaries implements ResultBinaries {
     static final int REMOVALS_PER_ROUND = 1_000;
 
     private final IFhirResourceDao<Binary> binaries;
+    private final IIdHelperService<?> ids;
+    private final ExpungeService expunge;
 
-    JpaResultBinaries(DaoRegistry daoRegistry) {
+    JpaResultBinaries(DaoRegistry daoRegistry, IIdHelperService<?> ids, ExpungeService expunge) {
         this.binaries = daoRegistry.getResourceDao(Binary.class);
+        this.ids = ids;
+        this.expunge = expunge;
     }
 
     @Override
@@ -38,10 +47,9 @@ public final class JpaResultBinaries implements ResultBinaries {
     }
 
     /**
-     * Deletes result Binaries last written before {@code cutoff}. (HAPI keeps a deleted resource's versions while
-     * expunge is off, as it is on this server; reading them takes a history read that only the owner passes.)
+     * Removes result Binaries last written before {@code cutoff}, every version of them.
      *
-     * @return how many were deleted
+     * @return how many were removed
      */
     public int removeOlderThan(Instant cutoff) {
         SearchParameterMap map = new SearchParameterMap();
@@ -52,8 +60,13 @@ public final class JpaResultBinaries implements ResultBinaries {
         map.setCount(REMOVALS_PER_ROUND);
         List<Binary> expired = binaries.search(map, new SystemRequestDetails()).getResources(0, REMOVALS_PER_ROUND)
                 .stream().map(Binary.class::cast).toList();
+        ExpungeOptions everything = new ExpungeOptions().setExpungeDeletedResources(true).setExpungeOldVersions(true);
         for (Binary binary : expired) {
+            var pid = ids.getPidOrThrowException(binary);
+            // Without a version the expunge covers the resource (every version), not the one version read.
+            pid.setVersion(null);
             binaries.delete(binary.getIdElement().toUnqualifiedVersionless(), new SystemRequestDetails());
+            expunge.expunge("Binary", pid, everything, new SystemRequestDetails());
         }
         return expired.size();
     }

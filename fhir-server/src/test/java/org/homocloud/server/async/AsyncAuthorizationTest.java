@@ -37,7 +37,8 @@ import org.springframework.util.FileSystemUtils;
  * administrator): another client holding the same aggregate scope gets 404, as for a job that does not exist, and
  * cannot cancel it; a token without the aggregate or administrative scope is refused the status URL outright.
  * This server answers every result ciphertext as a Binary reference (inline limit 0), and the same holds for the
- * Binary: its requester and an administrator read it, another aggregate client and a record scope get 403.
+ * Binary: its requester and an administrator read it; another client gets 403 even with scopes that grant every
+ * Binary (read, search, delete), and so does a record scope. Expired result Binaries are removed with every version.
  */
 class AsyncAuthorizationTest {
 
@@ -66,7 +67,7 @@ class AsyncAuthorizationTest {
                 "homocloud.encryption.inline-result-limit=0",
                 "homocloud.security.clients[0].client-id=" + OTHER_CLIENT,
                 "homocloud.security.clients[0].jwks-file=" + publicJwks,
-                "homocloud.security.clients[0].scope=" + HomocloudScopes.AGGREGATE_SYSTEM);
+                "homocloud.security.clients[0].scope=" + HomocloudScopes.AGGREGATE_SYSTEM + " system/Binary.cruds");
         keys = TestKeySet.register(server.bean(KeySetRegistry.class), "default");
         cli = BackendServicesTokenClient.forLocalServer(dataDir, server.baseUrl());
         other = BackendServicesTokenClient.create(server.baseUrl(), OTHER_CLIENT, privateJwk);
@@ -156,11 +157,35 @@ class AsyncAuthorizationTest {
             assertThat(recordStatus).isEqualTo(403);
         }
 
+        // Scopes over every Binary do not reach another client's results, and still serve its own Binaries.
+        String binaryToken = other.token("system/Binary.cruds").value();
+        AsyncHttp binaryClient = new AsyncHttp(binaryToken);
+        String first = server.baseUrl() + "/" + binaries.get(0);
+        int binaryRead = binaryClient.getBytes(first).statusCode();
+        int binarySearch = binaryClient.get(server.baseUrl() + "/Binary?_tag="
+                + AsyncCohort.encode(ResultBinaries.RESULT_TAG_SYSTEM + "|" + ResultBinaries.RESULT_CODE), false).statusCode();
+        int binaryDelete = binaryClient.delete(first).statusCode();
+        IGenericClient binaryFhir = FhirClients.client(server.baseUrl());
+        binaryFhir.registerInterceptor(new BearerTokenAuthInterceptor(binaryToken));
+        String own = binaryFhir.create().resource(new Binary().setContentType("text/plain").setData(new byte[] {42}))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+        byte[] ownData = binaryFhir.read().resource(Binary.class).withUrl(own).execute().getData();
+        System.out.printf("another client with system/Binary.cruds: read %d, search %d, delete %d; its own Binary %s%n",
+                binaryRead, binarySearch, binaryDelete, own);
+        assertThat(binaryRead).isEqualTo(403);
+        assertThat(binarySearch).isEqualTo(403);
+        assertThat(binaryDelete).isEqualTo(403);
+        assertThat(ownData).containsExactly(42);
+        assertThat(requester.getBytes(first).statusCode()).as("still there after the refused delete").isEqualTo(200);
+
         int removed = server.bean(JpaResultBinaries.class).removeOlderThan(Instant.now().plusSeconds(1));
-        int afterRemoval = requester.getBytes(server.baseUrl() + "/" + binaries.get(0)).statusCode();
-        System.out.printf("cleanup removed %d result Binaries; reading one afterwards: %d%n", removed, afterRemoval);
+        int afterRemoval = requester.getBytes(first).statusCode();
+        int versionAfterRemoval = requester.getBytes(first + "/_history/1").statusCode();
+        System.out.printf("cleanup removed %d result Binaries; reading one afterwards: %d, its version 1: %d%n",
+                removed, afterRemoval, versionAfterRemoval);
         assertThat(removed).isGreaterThanOrEqualTo(2);
-        assertThat(afterRemoval).isEqualTo(410);
+        assertThat(afterRemoval).as("expunged, not merely deleted").isEqualTo(404);
+        assertThat(versionAfterRemoval).isEqualTo(404);
     }
 
     /** The Binary references of every ciphertext (parameter or part) of an operation's result. */

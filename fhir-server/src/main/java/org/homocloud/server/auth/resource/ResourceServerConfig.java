@@ -119,7 +119,7 @@ public class ResourceServerConfig {
             }
         });
         SmartAuthorizationInterceptor interceptor = new SmartAuthorizationInterceptor(
-                new ScopeRules(encryptedValue, new ResultBinaryReadRule(tokenRequesters)));
+                new ScopeRules(encryptedValue, new ResultBinaryRule(tokenRequesters)));
         // Granular scopes become rule filters (category=...), matched in memory against each resource.
         interceptor.setAuthorizationSearchParamMatcher(new AuthorizationSearchParamMatcher(searchParamMatcher));
         restfulServer.registerInterceptor(interceptor);

@@ -32,7 +32,7 @@ public final class ScopeRules {
 
     /**
      * @param encryptedValueRule the rule that turns {@code $encrypted-value} into a read of its Observation
-     * @param resultBinaryRule the rule that lets a requester read the Binary holding its large result
+     * @param resultBinaryRule the rule that keeps the Binaries holding large results to their requesters
      */
     public ScopeRules(IAuthRule encryptedValueRule, IAuthRule resultBinaryRule) {
         this.encryptedValueRule = encryptedValueRule;
@@ -58,7 +58,7 @@ public final class ScopeRules {
         List<IAuthRule> rules = new ArrayList<>(new RuleBuilder().allow("capability statement").metadata().build());
         Optional<Permission> needed = permissionNeeded(operation);
         boolean mayReadResults = granted.allowsAggregates() || granted.allowsAdministration();
-        boolean resultRead = mayReadResults && ResultBinaryReadRule.isBinaryRead(operation, resourceType);
+        boolean resultRead = mayReadResults && ResultBinaryRule.isBinaryRead(operation, resourceType);
         if (needed.isPresent() && resourceType != null && !granted.allows(needed.get(), resourceType) && !resultRead) {
             rules.addAll(new RuleBuilder()
                     .denyAll("insufficient_scope: no scope grants '" + needed.get().letter() + "' on " + resourceType)
@@ -74,9 +74,9 @@ public final class ScopeRules {
         if (granted.allowsAggregates()) {
             rules.add(new AggregateOperationRule());
         }
+        // Large results are Binaries that only their requester reads, whatever Binary scopes a token holds.
+        rules.add(resultBinaryRule);
         if (mayReadResults) {
-            // Large results are Binary references (read by their requester only), and so are asynchronous ones.
-            rules.add(resultBinaryRule);
             // The status URL of asynchronous aggregate jobs; it answers only the job's requester or an administrator.
             rules.addAll(new RuleBuilder().allow("asynchronous job status").operation()
                     .named(HomocloudScopes.ASYNC_STATUS_OPERATION).onServer().andAllowAllResponses().build());
