@@ -10,6 +10,9 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +125,7 @@ class AsyncAuthorizationTest {
     }
 
     @Test
-    void syncResult_ciphertextsAreBinaryReferences_readByTheRequesterOnly_andRemovedAfterRetention() {
+    void syncResult_ciphertextsAreBinaryReferences_readByTheRequesterOnly_andRemovedAfterRetention() throws Exception {
         IGenericClient writer = FhirClients.client(server.baseUrl());
         writer.registerInterceptor(new BearerTokenAuthInterceptor(cli.token("system/*.cruds").value()));
         AsyncCohort cohort = AsyncCohort.create(writer, 10, 2);
@@ -170,6 +173,16 @@ class AsyncAuthorizationTest {
         String own = binaryFhir.create().resource(new Binary().setContentType("text/plain").setData(new byte[] {42}))
                 .execute().getId().toUnqualifiedVersionless().getValue();
         byte[] ownData = binaryFhir.read().resource(Binary.class).withUrl(own).execute().getData();
+        Binary forged = new Binary().setContentType(ResultBinaries.CONTENT_TYPE).setData(new byte[] {1});
+        forged.getMeta().addTag(ResultBinaries.RESULT_TAG_SYSTEM, ResultBinaries.RESULT_CODE, null);
+        forged.getMeta().addTag(ResultBinaries.OWNER_TAG_SYSTEM, "0".repeat(64), null);
+        // As FHIR JSON (HAPI's client would post a Binary as its raw content, without the tags).
+        HttpResponse<String> forgery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/Binary"))
+                .header("Authorization", "Bearer " + binaryToken).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(FhirClients.context().newJsonParser()
+                        .encodeResourceToString(forged))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forgery.statusCode()).as("a Binary posing as someone's result: " + forgery.body()).isEqualTo(403);
         System.out.printf("another client with system/Binary.cruds: read %d, search %d, delete %d; its own Binary %s%n",
                 binaryRead, binarySearch, binaryDelete, own);
         assertThat(binaryRead).isEqualTo(403);
