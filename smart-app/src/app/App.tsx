@@ -9,7 +9,7 @@ import { RegressionView } from '../features/regression/components/RegressionView
 import { ApiErrorNotice } from '../features/session/components/ApiErrorNotice';
 import { SessionHeader } from '../features/session/components/SessionHeader';
 import { SessionActionsContext } from '../features/session/sessionActions';
-import { ApiError, type HomocloudApi, type SessionInfo } from '../lib/fhir/api';
+import { asApiError, type ApiError, type HomocloudApi, type SessionInfo } from '../lib/fhir/api';
 
 type SessionState = { state: 'loading' } | { state: 'ready'; session: SessionInfo } | { state: 'failed'; error: ApiError };
 
@@ -26,7 +26,7 @@ export function App({ api, keyServices, relaunch }: { api: HomocloudApi; keyServ
     let live = true;
     api.session().then(
       (s) => live && setSession({ state: 'ready', session: s }),
-      (e) => live && setSession({ state: 'failed', error: e instanceof ApiError ? e : new ApiError('network', String(e)) }),
+      (e) => live && setSession({ state: 'failed', error: asApiError(e) }),
     );
     return () => {
       live = false;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, codingKey, codingLabel, type HomocloudApi } from '../../lib/fhir/api';
+import { asApiError, codingKey, codingLabel, type ApiError, type HomocloudApi } from '../../lib/fhir/api';
 import type { ValueDecryptor } from '../keys/keyContext';
 
 /** One decrypted quantity of one Observation, rounded for display. */
@@ -71,7 +71,7 @@ export function usePatientValues(
       }
       if (live) setState({ state: 'done', rows, failures });
     })().catch((e) => {
-      if (live) setState({ state: 'error', error: e instanceof ApiError ? e : new ApiError('network', String(e)) });
+      if (live) setState({ state: 'error', error: asApiError(e) });
     });
     return () => {
       live = false;

@@ -154,6 +154,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What a screen shows for anything a call threw: the ApiError itself, or a network failure. */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError('network', String(e));
+}
+
 export function codingKey(coding: Coding): string {
   return `${coding.system ?? ''}|${coding.code ?? ''}`;
 }

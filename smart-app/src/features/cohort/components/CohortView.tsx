@@ -1,12 +1,14 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { downloadCsv } from '../../../components/ui/downloadCsv';
 import { LineChart } from '../../../components/ui/LineChart';
+import { JobProgressStatus } from '../../../components/ui/JobProgressStatus';
 import { Notice } from '../../../components/ui/Notice';
 import { PrecisionNote } from '../../../components/ui/PrecisionNote';
 import { displayValue } from '../../../components/ui/format';
-import { ApiError, cohortCodeKey, cohortCodeLabel, type CohortCode, type CohortQuery, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
+import { asApiError, cohortCodeKey, cohortCodeLabel, type ApiError, type CohortCode, type CohortQuery, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
 import { useKeys } from '../../keys/keyContext';
 import { ApiErrorNotice } from '../../session/components/ApiErrorNotice';
+import { useObservationCodes } from '../useObservationCodes';
 import { cohortCsv, decryptCohort, STATISTIC_LABELS, type DecryptedCohort } from '../cohortResult';
 
 type RunState =
@@ -21,8 +23,7 @@ const FIELD = 'mt-1 block w-full rounded border border-slate-500 px-2 py-1';
 /** Cohort analytics: an encrypted mean over the chosen Observations, decrypted here, with a monthly chart and CSV. */
 export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi; download?: (name: string, csv: string) => void }) {
   const { decryptor, reportDecryptionError } = useKeys();
-  const [codes, setCodes] = useState<CohortCode[] | null>(null);
-  const [codesError, setCodesError] = useState<ApiError | null>(null);
+  const { codes, error: codesError } = useObservationCodes(api);
   const [codeKey, setCodeKey] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -33,17 +34,6 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
   const [monthly, setMonthly] = useState(false);
   const [run, setRun] = useState<RunState>({ state: 'idle' });
   const id = useId();
-
-  useEffect(() => {
-    let live = true;
-    api.observationCodes().then(
-      (c) => live && setCodes(c),
-      (e) => live && setCodesError(e instanceof ApiError ? e : new ApiError('network', String(e))),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -64,7 +54,7 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
     try {
       result = await api.encryptedMean(query, (progress) => setRun({ state: 'running', progress }));
     } catch (e) {
-      setRun({ state: 'failed', error: e instanceof ApiError ? e : new ApiError('network', String(e)) });
+      setRun({ state: 'failed', error: asApiError(e) });
       return;
     }
     try {
@@ -141,14 +131,7 @@ export function CohortView({ api, download = downloadCsv }: { api: HomocloudApi;
         </div>
       </form>
 
-      {run.state === 'running' ? (
-        <div role="status" className="mt-3 text-sm">
-          {run.progress.state === 'submitted' ? 'Submitting the query…' : 'The server is computing on encrypted values…'}
-          {run.progress.fraction !== undefined ? (
-            <progress className="ml-2 align-middle" max={1} value={run.progress.fraction} aria-label="Computation progress" />
-          ) : null}
-        </div>
-      ) : null}
+      {run.state === 'running' ? <JobProgressStatus progress={run.progress} /> : null}
       {run.state === 'failed' ? <ApiErrorNotice error={run.error} /> : null}
       {run.state === 'undecryptable' ? <Notice tone="error" title="The result could not be decrypted">{run.message}</Notice> : null}
       {run.state === 'done' ? <CohortResult cohort={run.cohort} code={run.code} download={download} /> : null}

@@ -1,9 +1,11 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { downloadCsv } from '../../../components/ui/downloadCsv';
+import { JobProgressStatus } from '../../../components/ui/JobProgressStatus';
 import { Notice } from '../../../components/ui/Notice';
-import { ApiError, codingKey, codingLabel, type Coding, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
+import { asApiError, codingKey, codingLabel, type ApiError, type Coding, type HomocloudApi, type JobProgress } from '../../../lib/fhir/api';
 import { useKeys } from '../../keys/keyContext';
 import { ApiErrorNotice } from '../../session/components/ApiErrorNotice';
+import { useObservationCodes } from '../../cohort/useObservationCodes';
 import { decryptGram, regressionCsv, solveNormalEquations, type Coefficient } from '../regression';
 
 type RunState =
@@ -22,25 +24,14 @@ const FIELD = 'mt-1 block w-full rounded border border-slate-500 px-2 py-1';
  */
 export function RegressionView({ api, download = downloadCsv }: { api: HomocloudApi; download?: (name: string, csv: string) => void }) {
   const { decryptor, reportDecryptionError } = useKeys();
-  const [codes, setCodes] = useState<Coding[] | null>(null);
-  const [codesError, setCodesError] = useState<ApiError | null>(null);
+  const { codes: cohortCodes, error: codesError } = useObservationCodes(api);
+  // Regression takes one value per patient and code: whole Observations, not panel components.
+  const codes = useMemo(() => cohortCodes?.filter((x) => !x.component).map((x) => x.code) ?? null, [cohortCodes]);
   const [outcomeKey, setOutcomeKey] = useState('');
   const [featureKeys, setFeatureKeys] = useState<string[]>([]);
   const [aggregate, setAggregate] = useState<'latest' | 'mean'>('latest');
   const [run, setRun] = useState<RunState>({ state: 'idle' });
   const id = useId();
-
-  useEffect(() => {
-    let live = true;
-    api.observationCodes().then(
-      // Regression takes one value per patient and code: whole Observations, not panel components.
-      (c) => live && setCodes(c.filter((x) => !x.component).map((x) => x.code)),
-      (e) => live && setCodesError(e instanceof ApiError ? e : new ApiError('network', String(e))),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
 
   const byKey = (key: string) => codes?.find((c) => codingKey(c) === key);
   const toggle = (key: string) => setFeatureKeys((keys) => (keys.includes(key) ? keys.filter((k) => k !== key) : [...keys, key]));
@@ -55,7 +46,7 @@ export function RegressionView({ api, download = downloadCsv }: { api: Homocloud
     try {
       result = await api.encryptedRegression({ outcome, features, aggregate }, (progress) => setRun({ state: 'running', progress }));
     } catch (e) {
-      setRun({ state: 'failed', error: e instanceof ApiError ? e : new ApiError('network', String(e)) });
+      setRun({ state: 'failed', error: asApiError(e) });
       return;
     }
     let decrypted;
@@ -132,14 +123,7 @@ export function RegressionView({ api, download = downloadCsv }: { api: Homocloud
         </div>
       </form>
 
-      {run.state === 'running' ? (
-        <div role="status" className="mt-3 text-sm">
-          {run.progress.state === 'submitted' ? 'Submitting the query…' : 'The server is computing on encrypted values…'}
-          {run.progress.fraction !== undefined ? (
-            <progress className="ml-2 align-middle" max={1} value={run.progress.fraction} aria-label="Computation progress" />
-          ) : null}
-        </div>
-      ) : null}
+      {run.state === 'running' ? <JobProgressStatus progress={run.progress} /> : null}
       {run.state === 'failed' ? <ApiErrorNotice error={run.error} /> : null}
       {run.state === 'unsolvable' ? <Notice tone="error" title="No coefficients">{run.message}</Notice> : null}
       {run.state === 'done' ? (

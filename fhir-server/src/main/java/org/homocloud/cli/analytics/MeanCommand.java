@@ -1,6 +1,5 @@
 package org.homocloud.cli.analytics;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,6 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.homocloud.cli.CliEnvironment;
 import org.homocloud.cli.Output;
-import org.homocloud.cli.ServerConnection;
 import org.homocloud.cli.ServerOptions;
 import org.homocloud.cli.decrypt.ValueDecryptor;
 import org.homocloud.cli.keys.CustodianKeys;
@@ -36,12 +34,8 @@ public final class MeanCommand implements Callable<Integer> {
     @Mixin
     CohortOptions cohort;
 
-    @Option(names = "--async", description = "run as a server job (Prefer: respond-async) and poll it, "
-            + "with progress on standard error")
-    boolean async;
-
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the key file")
-    java.nio.file.Path keyFile;
+    @Mixin
+    OperationOptions operation;
 
     @Option(names = "--code", required = true, paramLabel = "CODE",
             description = "the Observation code, e.g. 8480-6 (LOINC) or http://loinc.org|8480-6")
@@ -69,7 +63,7 @@ public final class MeanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output output = new Output(environment, server.json());
-        CustodianKeys keys = CustodianKeys.open(keyFile, environment);
+        CustodianKeys keys = operation.keys(environment);
         StringBuilder url = new StringBuilder("Observation/$encrypted-mean?code=")
                 .append(CohortOptions.encode(CohortOptions.token(code)));
         if (componentCode != null) {
@@ -82,9 +76,7 @@ public final class MeanCommand implements Callable<Integer> {
             url.append("&groupBy=").append(CohortOptions.encode(groupBy));
         }
         url.append(cohort.query());
-        ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
-        Parameters answer = async ? connection.getParametersAsync(url.toString(), output::progress)
-                : connection.getParameters(url.toString());
+        Parameters answer = operation.ask(server, url.toString(), output);
         ValueDecryptor decryptor = new ValueDecryptor(keys, precisionBits);
         String keySet = answer.getParameter("keySet").getValue().primitiveValue();
         String unit = answer.getParameter("unit") == null ? null : answer.getParameter("unit").getValue().primitiveValue();

@@ -1,6 +1,5 @@
 package org.homocloud.cli.analytics;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.homocloud.cli.CliEnvironment;
 import org.homocloud.cli.CliException;
 import org.homocloud.cli.CliException.ExitCode;
 import org.homocloud.cli.Output;
-import org.homocloud.cli.ServerConnection;
 import org.homocloud.cli.ServerOptions;
 import org.homocloud.cli.decrypt.ValueDecryptor;
 import org.homocloud.cli.keys.CustodianKeys;
@@ -44,12 +42,8 @@ public final class RegressionCommand implements Callable<Integer> {
     @Mixin
     CohortOptions cohort;
 
-    @Option(names = "--async", description = "run as a server job (Prefer: respond-async) and poll it, "
-            + "with progress on standard error")
-    boolean async;
-
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the key file")
-    java.nio.file.Path keyFile;
+    @Mixin
+    OperationOptions operation;
 
     @Option(names = "--model", defaultValue = "linear", paramLabel = "linear|logistic",
             description = "the model (default: ${DEFAULT-VALUE})")
@@ -100,7 +94,7 @@ public final class RegressionCommand implements Callable<Integer> {
                     ? "--model logistic takes --outcome-condition CODE (not --outcome)"
                     : "--model linear takes --outcome CODE (not --outcome-condition)");
         }
-        CustodianKeys keys = CustodianKeys.open(keyFile, environment);
+        CustodianKeys keys = operation.keys(environment);
         StringBuilder url = new StringBuilder("Observation/$encrypted-regression?model=").append(CohortOptions.encode(model))
                 .append("&aggregate=").append(CohortOptions.encode(aggregate));
         if (logistic) {
@@ -121,9 +115,7 @@ public final class RegressionCommand implements Callable<Integer> {
             url.append("&covariate=").append(CohortOptions.encode(covariate));
         }
         url.append(cohort.query());
-        ServerConnection connection = new ServerConnection(server, FhirContext.forR4Cached());
-        Parameters answer = async ? connection.getParametersAsync(url.toString(), output::progress)
-                : connection.getParameters(url.toString());
+        Parameters answer = operation.ask(server, url.toString(), output);
         if (logistic) {
             return logistic(answer, keys, output);
         }

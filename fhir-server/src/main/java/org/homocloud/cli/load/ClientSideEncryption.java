@@ -1,8 +1,12 @@
 package org.homocloud.cli.load;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.homocloud.cli.CliException;
@@ -21,9 +25,9 @@ import org.homocloud.he.serialization.CiphertextCodec;
 
 /**
  * Encrypts the Observation values of Bundles on the custodian's side before they are posted: every
- * {@code valueQuantity.value} and {@code component[].valueQuantity.value} across all the Bundles is packed, in
- * order, into ciphertexts of one value per slot (full slots, the server's storage level, the default scale),
- * encrypted with the secret key (seeded form: half the size of a public-key ciphertext), imported with
+ * {@code valueQuantity.value} and {@code component[].valueQuantity.value} across all the Bundles is packed, code
+ * by code (each code's values in Bundle order), into ciphertexts of one value per slot (full slots, the server's
+ * storage level, the default scale), encrypted with the secret key (seeded form: half the size of a public-key ciphertext), imported with
  * {@code $import-ciphertext}, and each decimal replaced by the encrypted-value extension naming its packing
  * group and slot. Narrative text, which would restate values, is removed; code, unit and system stay.
  */
@@ -69,15 +73,20 @@ public final class ClientSideEncryption {
 
     /** Rewrites {@code bundles} in place, importing their values' ciphertexts on the way. */
     public Result encrypt(List<Bundle> bundles) {
-        List<Quantity> quantities = new ArrayList<>();
+        // Grouped by code, each code's values in the order the Bundles list them (patient after patient): the
+        // encrypted operations align one code's values per patient by rotation, and a code whose values sit in
+        // consecutive slots moves with one shift, where values interleaved with other codes would need one
+        // shift per patient (thousands of masked rotations at logN 16).
+        Map<String, List<Quantity>> byCode = new LinkedHashMap<>();
         for (Bundle bundle : bundles) {
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
                 if (entry.getResource() instanceof Observation observation) {
-                    collect(observation, quantities);
+                    collect(observation, byCode);
                     observation.setText(null);
                 }
             }
         }
+        List<Quantity> quantities = byCode.values().stream().flatMap(List::stream).toList();
         int slots = 1 << parameters.maxLogSlots();
         int level = storageLevel(parameters);
         Encoder encoder = new Encoder(parameters);
@@ -115,15 +124,22 @@ public final class ClientSideEncryption {
         return StorageLevel.of(parameters, MAX_MAGNITUDE);
     }
 
-    private static void collect(Observation observation, List<Quantity> quantities) {
+    private static void collect(Observation observation, Map<String, List<Quantity>> byCode) {
+        String code = codeOf(observation.getCode());
         if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
-            quantities.add(observation.getValueQuantity());
+            byCode.computeIfAbsent(code, c -> new ArrayList<>()).add(observation.getValueQuantity());
         }
         for (Observation.ObservationComponentComponent component : observation.getComponent()) {
             if (component.hasValueQuantity() && component.getValueQuantity().hasValue()) {
-                quantities.add(component.getValueQuantity());
+                byCode.computeIfAbsent(code + " " + codeOf(component.getCode()), c -> new ArrayList<>())
+                        .add(component.getValueQuantity());
             }
         }
+    }
+
+    private static String codeOf(CodeableConcept concept) {
+        Coding coding = concept.getCodingFirstRep();
+        return coding.getSystem() + "|" + coding.getCode();
     }
 
     private static double checked(Quantity quantity) {

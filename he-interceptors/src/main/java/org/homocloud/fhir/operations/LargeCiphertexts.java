@@ -8,8 +8,8 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * Moves the ciphertexts of an operation's result that are larger than the inline limit into Binary resources and
  * leaves a reference to each in its place ({@code valueReference} {@code Binary/ID} instead of
- * {@code valueBase64Binary}, same parameter name). A logistic model at logN 16 is several megabytes, 4/3 more as
- * base64, which every client would otherwise parse as one JSON string and a browser would hold twice; a reference
+ * {@code valueBase64Binary}, same parameter name). A logN 16 ciphertext is about a megabyte per level left, 4/3
+ * more as base64, which every client would otherwise parse as one JSON string and a browser would hold twice; a reference
  * is fetched as raw bytes ({@code Accept: application/octet-stream}) when wanted. Smaller ciphertexts stay inline,
  * where one round trip answers.
  */
@@ -25,13 +25,6 @@ public final class LargeCiphertexts {
     }
     this.binaries = binaries;
     this.inlineLimit = inlineLimit;
-  }
-
-  /** Every ciphertext inline, however large: for servers without Binary storage, and tests. */
-  public static LargeCiphertexts alwaysInline() {
-    return new LargeCiphertexts((ciphertext, owner) -> {
-      throw new IllegalStateException("no Binary storage");
-    }, Long.MAX_VALUE);
   }
 
   /** Replaces, in place, each ciphertext of {@code result} above the limit by a reference readable by {@code owner}. */

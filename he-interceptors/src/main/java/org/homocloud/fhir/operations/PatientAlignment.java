@@ -3,6 +3,7 @@ package org.homocloud.fhir.operations;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,12 @@ final class PatientAlignment {
       patients.retainAll(byPatient.keySet());
     }
     patients.removeIf(eligible.negate());
+    // Patient p goes to slot p in the order the first code's values are stored: values stored patient after
+    // patient (server ingest in arrival order, client-side encryption code by code) then move with one shift per
+    // packing group, where another order would need about one masked rotation per patient.
+    Map<String, List<ValueLocation>> firstCode = perCode.get(0);
+    patients.sort(Comparator.comparing((String patient) -> firstCode.get(patient).get(0).groupId())
+        .thenComparingInt(patient -> firstCode.get(patient).get(0).slot()));
     if (patients.size() < minimumCohort) {
       throw new UnprocessableEntityException(patients.size() + " patient(s) have every code, fewer than the minimum of "
           + minimumCohort + ": widen the search or use fewer features");
