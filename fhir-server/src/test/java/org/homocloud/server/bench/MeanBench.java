@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
@@ -54,7 +55,8 @@ import org.springframework.util.FileSystemUtils;
  *
  * <p>Lines: {@code load} (Observations/s while loading), {@code encrypted_mean_latency} and
  * {@code plaintext_mean_latency} (median seconds), {@code cohort_search_seconds} (the share both spend finding
- * the cohort), {@code encrypted_vs_plaintext_ratio}, with {@code relative_error} of the decrypted mean. The
+ * the cohort), {@code encrypted_vs_plaintext_ratio}, with {@code relative_error} of the decrypted mean, and
+ * {@code group_cohort_mean_latency}: the same cohort as {@code subject=Group/ID} of every loaded patient. The
  * plaintext arithmetic alone (a loop over doubles) is printed too, so that nobody mistakes the baseline for it.
  */
 public final class MeanBench {
@@ -66,6 +68,7 @@ public final class MeanBench {
 
     private final PrintStream results;
     private final Map<String, Double> plaintext = new HashMap<>();
+    private final List<String> patients = new ArrayList<>();
     private final Random random = new Random(20261124);
     private int loaded;
 
@@ -152,6 +155,8 @@ public final class MeanBench {
                 String location = entry.getResponse().getLocation();
                 if (location.startsWith("Observation/")) {
                     plaintext.put(location.split("/")[1], values.get(value++));
+                } else if (location.startsWith("Patient/")) {
+                    patients.add("Patient/" + location.split("/")[1]);
                 }
             }
             loaded += value;
@@ -228,6 +233,39 @@ public final class MeanBench {
         print(line);
         line = line("encrypted_vs_plaintext_ratio", encryptedMedian / plainMedian, "ratio", size);
         line.put("target_at_1M", "<= 10");
+        print(line);
+        measureGroupCohort(server, decrypting, size, plainMean, encryptedMedian, runs);
+    }
+
+    /**
+     * The same cohort named as a Group of every loaded patient ({@code subject=Group/ID}: its members, searched
+     * in chunks of subject references), timed beside the code-only cohort and decrypted to the same mean.
+     */
+    private void measureGroupCohort(RunningServer server, Decrypting decrypting, int size, double plainMean,
+            double codeOnlyMedian, int runs) throws Exception {
+        Group group = new Group().setType(Group.GroupType.PERSON).setActual(true);
+        patients.forEach(patient -> group.addMember().getEntity().setReference(patient));
+        IGenericClient client = server.client();
+        String id = client.create().resource(group).execute().getId().getIdPart();
+        String url = server.baseUrl() + "/Observation/$encrypted-mean?code=" + URLEncoder.encode(CODE, StandardCharsets.UTF_8)
+                + "&subject=" + URLEncoder.encode("Group/" + id, StandardCharsets.UTF_8);
+        double[] seconds = new double[runs];
+        Parameters result = null;
+        for (int r = 0; r < runs; r++) {
+            long start = System.nanoTime();
+            result = client.fetchResourceFromUrl(Parameters.class, url);
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+        }
+        int count = ((IntegerType) result.getParameter("count").getValue()).getValue();
+        if (count != size) {
+            throw new IllegalStateException("the Group cohort should hold " + size + " Observations, not " + count);
+        }
+        double decrypted = decrypting.slotZero(result);
+        Map<String, Object> line = line("group_cohort_mean_latency", median(seconds), "s", size);
+        line.put("members", patients.size());
+        line.put("runs", Arrays.toString(round(seconds)));
+        line.put("relative_error", Math.abs(decrypted - plainMean) / Math.abs(plainMean));
+        line.put("vs_code_only_cohort", round(median(seconds) / codeOnlyMedian, 2));
         print(line);
     }
 
