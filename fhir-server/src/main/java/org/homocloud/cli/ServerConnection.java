@@ -203,20 +203,7 @@ public final class ServerConnection {
         String what = operation + ": result Binary/" + id;
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + "/Binary/" + encode(id)))
                 .header("Accept", "application/octet-stream").GET();
-        if (authorization != null) {
-            builder.header("Authorization", authorization.get());
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw unreachable(e);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.SERVER_UNREACHABLE, what + " at " + baseUrl + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, what + " interrupted", e);
-        }
+        HttpResponse<byte[]> response = send(what, builder, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             String detail = diagnosticsOf(new String(response.body(), StandardCharsets.UTF_8));
             if (detail.isBlank()) {
@@ -272,18 +259,23 @@ public final class ServerConnection {
 
     private HttpResponse<String> exchange(String operation, HttpRequest.Builder builder) {
         builder.header("Accept", Constants.CT_FHIR_JSON_NEW);
+        return send(operation, builder, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Sends with this connection's bearer token; an unreachable server or an interruption becomes a CliException. */
+    private <T> HttpResponse<T> send(String what, HttpRequest.Builder builder, HttpResponse.BodyHandler<T> body) {
         if (authorization != null) {
             builder.header("Authorization", authorization.get());
         }
         try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(builder.build(), body);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable(e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.SERVER_UNREACHABLE, operation + " at " + baseUrl + " failed: " + e, e);
+            throw new CliException(ExitCode.SERVER_UNREACHABLE, what + " at " + baseUrl + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, operation + " interrupted", e);
+            throw new CliException(ExitCode.FAILED, what + " interrupted", e);
         }
     }
 
@@ -338,22 +330,8 @@ public final class ServerConnection {
                 .header("Content-Type", "application/octet-stream")
                 .header("Accept", Constants.CT_FHIR_JSON_NEW)
                 .POST(body);
-        if (authorization != null) {
-            builder.header("Authorization", authorization.get());
-        }
-        HttpRequest request = builder.build();
         String operation = relative.substring(0, relative.indexOf('?'));
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw unreachable(e);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.SERVER_UNREACHABLE, operation + " at " + baseUrl + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, operation + " interrupted", e);
-        }
+        HttpResponse<String> response = send(operation, builder, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() / 100 != 2) {
             throw new CliException(ExitCode.SERVER_REFUSED, operation + ": server answered " + response.statusCode()
                     + ": " + diagnosticsOf(response.body()));

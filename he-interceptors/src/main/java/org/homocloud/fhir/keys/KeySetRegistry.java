@@ -237,9 +237,7 @@ public final class KeySetRegistry {
   public EvaluationKeySet evaluationKeys(KeySetVersion record) {
     CkksParameters parameters = parameters(record);
     KeySetVersion.Blob blob = record.evaluationKeys();
-    MessageDigest digest = sha256();
-    try (InputStream stored = store.openStream(blob.blobId());
-         CountingInputStream in = new CountingInputStream(new DigestInputStream(stored, digest))) {
+    return streamVerified(record, blob, "evaluation keys", in -> {
       java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
       EvaluationKeySet keys = EvaluationKeyStreamCheck.tagOf(buffered) == EvaluationKeyStreamCheck.TAG_LEVELED_EVALUATION_KEY_SET
           ? new LeveledEvaluationKeySetCodec(parameters).read(buffered)
@@ -247,19 +245,8 @@ public final class KeySetRegistry {
       if (buffered.read() >= 0) {
         throw corrupt(record, "trailing bytes follow its evaluation key set");
       }
-      checkAgainst(record, blob, in.count(), digest);
       return keys;
-    } catch (HeException e) {
-      throw corrupt(record, "its evaluation keys do not parse: " + e.getMessage());
-    } catch (CiphertextStoreException e) {
-      throw fromStore(record.keySetId(), record.version(), e);
-    } catch (IOException e) {
-      if (e.getCause() instanceof CiphertextStoreException cause) {
-        throw fromStore(record.keySetId(), record.version(), cause);
-      }
-      throw new KeySetException(Reason.BACKEND, "key set '" + record.keySetId() + "' version " + record.version()
-          + ": reading evaluation keys failed: " + e.getMessage(), e);
-    }
+    });
   }
 
   /**
@@ -272,17 +259,34 @@ public final class KeySetRegistry {
       return Optional.empty();
     }
     CkksParameters parameters = parameters(record);
-    MessageDigest digest = sha256();
-    try (InputStream stored = store.openStream(blob.blobId());
-         CountingInputStream in = new CountingInputStream(new DigestInputStream(stored, digest))) {
+    return Optional.of(streamVerified(record, blob, "bootstrapping keys", in -> {
       BootstrappingKeySet keys = new BootstrappingKeySetCodec(parameters).read(in);
       if (in.read() >= 0) {
         throw corrupt(record, "trailing bytes follow its bootstrapping key set");
       }
+      return keys;
+    }));
+  }
+
+  /** Parses a version's stored blob of keys to its end. */
+  @FunctionalInterface
+  private interface KeyBlobParser<T> {
+    T parse(InputStream in) throws IOException;
+  }
+
+  /**
+   * Streams {@code blob} from the store through {@code parser}, then checks the bytes read against the record's
+   * size and SHA-256; a blob that does not parse is corrupt, a store that fails is the backend's error.
+   */
+  private <T> T streamVerified(KeySetVersion record, KeySetVersion.Blob blob, String what, KeyBlobParser<T> parser) {
+    MessageDigest digest = sha256();
+    try (InputStream stored = store.openStream(blob.blobId());
+         CountingInputStream in = new CountingInputStream(new DigestInputStream(stored, digest))) {
+      T keys = parser.parse(in);
       checkAgainst(record, blob, in.count(), digest);
-      return Optional.of(keys);
+      return keys;
     } catch (HeException e) {
-      throw corrupt(record, "its bootstrapping keys do not parse: " + e.getMessage());
+      throw corrupt(record, "its " + what + " do not parse: " + e.getMessage());
     } catch (CiphertextStoreException e) {
       throw fromStore(record.keySetId(), record.version(), e);
     } catch (IOException e) {
@@ -290,7 +294,7 @@ public final class KeySetRegistry {
         throw fromStore(record.keySetId(), record.version(), cause);
       }
       throw new KeySetException(Reason.BACKEND, "key set '" + record.keySetId() + "' version " + record.version()
-          + ": reading bootstrapping keys failed: " + e.getMessage(), e);
+          + ": reading " + what + " failed: " + e.getMessage(), e);
     }
   }
 
