@@ -64,6 +64,10 @@ public record StorageProperties(
         // H2 keeps a lock file beside the database; a second server on the same directory fails fast.
         // WRITE_DELAY=0: H2 otherwise writes committed transactions to its file up to 500 ms later, so a
         // kill -9 would lose writes already acknowledged (CrashDuringBulkLoadTest caught it).
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("h2").resolve("hapi") + ";WRITE_DELAY=0";
+        // async: H2's default file channel is closed by Java when a thread is interrupted mid-I/O (Spring and
+        // HAPI interrupt their workers on shutdown and cancel), and H2 then closes the whole database for the
+        // JVM; the asynchronous channel waits the I/O out and hands the interrupt back
+        // (EmbeddedDatabaseInterruptTest).
+        return "jdbc:h2:async:" + dataDir.toAbsolutePath().normalize().resolve("h2").resolve("hapi") + ";WRITE_DELAY=0";
     }
 }
