@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 import { RegressionView } from '../../src/features/regression/components/RegressionView';
-import { decryptGram, gramEntryIndex, regressionCsv, solveNormalEquations } from '../../src/features/regression/regression';
+import { decryptGram, gramEntryIndex, regressionCodes, regressionCsv, solveNormalEquations } from '../../src/features/regression/regression';
 import { KeyProvider, useKeys } from '../../src/features/keys/keyContext';
 import type { EncryptedRegressionResult, RegressionQuery } from '../../src/lib/fhir/api';
 import { FakeApi, FakeDecryptor, fakeKeyServices, fakeSlotsCiphertext } from '../../src/testing/fakes';
@@ -90,7 +90,9 @@ describe('linear regression, solved in the browser', () => {
     );
     const outcome = screen.getByLabelText('Outcome');
     await within(outcome).findByRole('option', { name: 'BMI (39156-5)' });
-    expect(within(outcome).queryByRole('option', { name: /Systolic/ })).toBeNull(); // components are not regressed
+    // A panel component is a code of its own (the server searches combo-code); the panel has no value.
+    expect(within(outcome).getByRole('option', { name: /Systolic/ })).toBeInTheDocument();
+    expect(within(outcome).queryByRole('option', { name: /^BP/ })).toBeNull();
     fireEvent.change(outcome, { target: { value: 'http://loinc.org|39156-5' } });
     const features = screen.getByRole('group', { name: 'Features' });
     expect(within(features).queryByLabelText('BMI (39156-5)')).toBeNull(); // the outcome is not offered as a feature
@@ -115,6 +117,12 @@ describe('linear regression, solved in the browser', () => {
     expect(lines[1]).toMatch(/^http:\/\/loinc.org\|39156-5,intercept,Intercept,(1\.99999|2(\.0+)?)[0-9]*,5$/);
     expect(lines[2]).toMatch(/^http:\/\/loinc.org\|39156-5,http:\/\/loinc.org\|29463-7,Body weight,(2\.99999|3(\.0+)?)[0-9]*,5$/);
     expect(lines).toHaveLength(5);
+  });
+
+  it('offers each coding once: a component in its own right, a code seen alone and in a panel once', () => {
+    const panel = loinc('55284-4', 'BP');
+    const codes = regressionCodes([{ code: weight }, { code: panel, component: systolic }, { code: systolic }, { code: bmi }]);
+    expect(codes.map((c) => c.code)).toEqual(['39156-5', '29463-7', '8480-6']);
   });
 
   it('CSV quotes fields that need it', () => {

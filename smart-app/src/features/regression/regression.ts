@@ -1,4 +1,4 @@
-import type { EncryptedRegressionResult } from '../../lib/fhir/api';
+import { codingKey, codingLabel, type CohortCode, type Coding, type EncryptedRegressionResult } from '../../lib/fhir/api';
 import type { ValueDecryptor } from '../keys/keyContext';
 
 /**
@@ -12,6 +12,19 @@ import type { ValueDecryptor } from '../keys/keyContext';
 export function gramEntryIndex(columns: number, i: number, j: number): number {
   if (i > j || j >= columns || (i === 0 && j === 0)) throw new Error(`no Gram entry (${i}, ${j}) for ${columns} columns`);
   return i * columns - (i * (i - 1)) / 2 + (j - i) - 1;
+}
+
+/**
+ * The codes a regression can take, one per coding: an Observation's code, or a panel component's in its own
+ * right (the panel itself carries no value). A code seen both alone and in a panel is offered once; by label.
+ */
+export function regressionCodes(codes: readonly CohortCode[]): Coding[] {
+  const byKey = new Map<string, Coding>();
+  for (const c of codes) {
+    const coding = c.component ?? c.code;
+    if (!byKey.has(codingKey(coding))) byKey.set(codingKey(coding), coding);
+  }
+  return [...byKey.values()].sort((a, b) => codingLabel(a).localeCompare(codingLabel(b)));
 }
 
 export interface DecryptedGram {

@@ -6,7 +6,7 @@ import { asApiError, codingKey, codingLabel, type ApiError, type Coding, type Ho
 import { useKeys } from '../../keys/keyContext';
 import { ApiErrorNotice } from '../../session/components/ApiErrorNotice';
 import { useObservationCodes } from '../../cohort/useObservationCodes';
-import { decryptGram, regressionCsv, solveNormalEquations, type Coefficient } from '../regression';
+import { decryptGram, regressionCodes, regressionCsv, solveNormalEquations, type Coefficient } from '../regression';
 
 type RunState =
   | { readonly state: 'idle' }
@@ -25,8 +25,9 @@ const FIELD = 'mt-1 block w-full rounded border border-slate-500 px-2 py-1';
 export function RegressionView({ api, download = downloadCsv }: { api: HomocloudApi; download?: (name: string, csv: string) => void }) {
   const { decryptor, reportDecryptionError } = useKeys();
   const { codes: cohortCodes, error: codesError } = useObservationCodes(api);
-  // Regression takes one value per patient and code: whole Observations, not panel components.
-  const codes = useMemo(() => cohortCodes?.filter((x) => !x.component).map((x) => x.code) ?? null, [cohortCodes]);
+  // A panel component is a code of its own here: the server finds a code as an Observation's code or a
+  // component's (combo-code), so systolic pressure is one choice whether it came alone or in a panel.
+  const codes = useMemo(() => (cohortCodes ? regressionCodes(cohortCodes) : null), [cohortCodes]);
   const [outcomeKey, setOutcomeKey] = useState('');
   const [featureKeys, setFeatureKeys] = useState<string[]>([]);
   const [aggregate, setAggregate] = useState<'latest' | 'mean'>('latest');

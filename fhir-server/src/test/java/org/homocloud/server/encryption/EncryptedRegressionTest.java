@@ -21,7 +21,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
-import org.homocloud.he.analytics.EncryptedGram;
 import org.homocloud.he.analytics.LeastSquares;
 import org.homocloud.server.support.ServerTestBase;
 import org.homocloud.server.support.TestKeySet;
@@ -75,7 +74,7 @@ class EncryptedRegressionTest extends ServerTestBase {
 
         assertThat(((IntegerType) result.getParameter("count").getValue()).getValue()).isEqualTo(patients);
         double[] expected = LeastSquares.solve(LeastSquares.gram(x, y));
-        double[] decrypted = LeastSquares.solve(decryptGram(result, patients));
+        double[] decrypted = LeastSquares.solve(testKeySet.decryptGram(result));
         double worst = 0;
         for (int i = 0; i < expected.length; i++) {
             worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
@@ -125,7 +124,7 @@ class EncryptedRegressionTest extends ServerTestBase {
 
         assertThat(((IntegerType) result.getParameter("count").getValue()).getValue()).isEqualTo(members);
         double[] expected = LeastSquares.solve(LeastSquares.gram(x, y));
-        double[] decrypted = LeastSquares.solve(decryptGram(result, members));
+        double[] decrypted = LeastSquares.solve(testKeySet.decryptGram(result));
         double worst = 0;
         for (int i = 0; i < expected.length; i++) {
             worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
@@ -203,7 +202,7 @@ class EncryptedRegressionTest extends ServerTestBase {
             x[p][2] = female[p];
         }
         double[] expected = LeastSquares.solve(LeastSquares.gram(x, y));
-        double[] decrypted = LeastSquares.solve(decryptGram(result, patients));
+        double[] decrypted = LeastSquares.solve(testKeySet.decryptGram(result));
         double worst = 0;
         for (int i = 0; i < expected.length; i++) {
             worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
@@ -235,28 +234,6 @@ class EncryptedRegressionTest extends ServerTestBase {
                 + "&patient.identifier=" + encode(cohort + "|")))
                 .hasMessageContaining("HTTP 422").hasMessageContaining("no bootstrapping keys")
                 .hasMessageContaining("keys create --bootstrapping");
-    }
-
-    private double[][] decryptGram(Parameters result, int patients) {
-        int columns = ((IntegerType) result.getParameter("columns").getValue()).getValue();
-        int blockSize = ((IntegerType) result.getParameter("blockSize").getValue()).getValue();
-        int blocks = ((IntegerType) result.getParameter("blocksPerCiphertext").getValue()).getValue();
-        List<byte[]> grams = new ArrayList<>();
-        result.getParameter().stream().filter(p -> p.getName().equals("gram"))
-                .forEach(p -> grams.add(((Base64BinaryType) p.getValue()).getValue()));
-        double[][] gram = new double[columns][columns];
-        gram[0][0] = patients;
-        for (int i = 0; i < columns; i++) {
-            for (int j = i; j < columns; j++) {
-                if (i == 0 && j == 0) {
-                    continue;
-                }
-                int e = EncryptedGram.entryIndex(columns, i, j);
-                gram[i][j] = testKeySet.decryptSlot(grams.get(e / blocks), (e % blocks) * blockSize);
-                gram[j][i] = gram[i][j];
-            }
-        }
-        return gram;
     }
 
     private static void add(Bundle bundle, Observation observation) {

@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.homocloud.fhir.keys.KeySetRegistry;
 import org.homocloud.fhir.keys.KeySetVersion;
+import org.homocloud.he.analytics.EncryptedGram;
 import org.homocloud.he.ckks.CkksParameters;
 import org.homocloud.he.ckks.CkksPresets;
 import org.homocloud.he.ckks.Encoder;
@@ -86,6 +87,32 @@ public final class TestKeySet {
     public synchronized double decryptSlot(byte[] ciphertext, int slot) {
         Encoder encoder = new Encoder(PARAMETERS);
         return encoder.decodeReal(new Decryptor(secretKey).decrypt(new CiphertextCodec(PARAMETERS).fromBytes(ciphertext)))[slot];
+    }
+
+    /**
+     * The Gram matrix of a linear {@code $encrypted-regression} answer, decrypted as the key holder would: entry
+     * e of the upper triangle (row-major, without (0,0), which is the patient count) in ciphertext
+     * e / blocksPerCiphertext at slot (e % blocksPerCiphertext) * blockSize.
+     */
+    public double[][] decryptGram(Parameters result) {
+        int columns = ((IntegerType) result.getParameter("columns").getValue()).getValue();
+        int blockSize = ((IntegerType) result.getParameter("blockSize").getValue()).getValue();
+        int blocks = ((IntegerType) result.getParameter("blocksPerCiphertext").getValue()).getValue();
+        List<byte[]> grams = result.getParameter().stream().filter(p -> p.getName().equals("gram"))
+                .map(p -> ((Base64BinaryType) p.getValue()).getValue()).toList();
+        double[][] gram = new double[columns][columns];
+        gram[0][0] = ((IntegerType) result.getParameter("count").getValue()).getValue();
+        for (int i = 0; i < columns; i++) {
+            for (int j = i; j < columns; j++) {
+                if (i == 0 && j == 0) {
+                    continue;
+                }
+                int e = EncryptedGram.entryIndex(columns, i, j);
+                gram[i][j] = decryptSlot(grams.get(e / blocks), (e % blocks) * blockSize);
+                gram[j][i] = gram[i][j];
+            }
+        }
+        return gram;
     }
 
     /**

@@ -67,6 +67,70 @@ class SyntheaLoadTest extends ServerTestBase {
         valuesOfOnePatient_decryptToTheirBundle(client, first, files.get(0));
         storedFilesAndLogs_holdNoLoadedValue(files);
         encryptedMeans_matchThePlaintextMeansOfTheFiles(client, files);
+        encryptedRegression_ofSystolicOnBmiAndAge_matchesLeastSquaresOfTheFiles(client, files);
+    }
+
+    /**
+     * The issue's Synthea regression: systolic pressure (a component of Synthea's blood-pressure panels) on BMI
+     * (a standalone Observation) and age (from Patient), per patient the mean of each code's values
+     * ({@code aggregate=mean}: Synthea records several panels on one day, so "latest" would depend on ties),
+     * against ordinary least squares on the same means computed from the files.
+     */
+    private void encryptedRegression_ofSystolicOnBmiAndAge_matchesLeastSquaresOfTheFiles(IGenericClient client,
+                                                                                       List<Path> files) {
+        List<Double> bmiMeans = new java.util.ArrayList<>();
+        List<Double> systolic = new java.util.ArrayList<>();
+        List<java.time.LocalDate> births = new java.util.ArrayList<>();
+        for (Path file : files) {
+            Bundle bundle = SyntheaBundles.parse(CLIENT_CONTEXT, file);
+            java.util.DoubleSummaryStatistics bmi = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics pressure = new java.util.DoubleSummaryStatistics();
+            for (Observation o : resources(bundle, Observation.class)) {
+                if (hasCoding(o.getCode(), "39156-5") && o.hasValueQuantity()) {
+                    bmi.accept(o.getValueQuantity().getValue().doubleValue());
+                }
+                if (hasCoding(o.getCode(), TestResources.SYSTOLIC) && o.hasValueQuantity()) {
+                    pressure.accept(o.getValueQuantity().getValue().doubleValue());
+                }
+                for (Observation.ObservationComponentComponent c : o.getComponent()) {
+                    if (hasCoding(c.getCode(), TestResources.SYSTOLIC) && c.hasValueQuantity()) {
+                        pressure.accept(c.getValueQuantity().getValue().doubleValue());
+                    }
+                }
+            }
+            if (bmi.getCount() > 0 && pressure.getCount() > 0) {
+                bmiMeans.add(bmi.getAverage());
+                systolic.add(pressure.getAverage());
+                births.add(java.time.LocalDate.parse(resources(bundle, Patient.class).get(0).getBirthDateElement().getValueAsString()));
+            }
+        }
+        String url = baseUrl() + "/Observation/$encrypted-regression?model=linear&aggregate=mean"
+                + "&outcome=http://loinc.org%7C" + TestResources.SYSTOLIC + "&feature=http://loinc.org%7C39156-5&covariate=age"
+                + "&patient.identifier=" + java.net.URLEncoder.encode(SYNTHEA_IDENTIFIER + "|", java.nio.charset.StandardCharsets.UTF_8);
+        org.hl7.fhir.r4.model.Parameters result = client.fetchResourceFromUrl(org.hl7.fhir.r4.model.Parameters.class, url);
+
+        int patients = systolic.size();
+        java.time.LocalDate at = java.time.LocalDate.parse(result.getParameter("covariateDate").getValue().primitiveValue());
+        double[][] x = new double[patients][2];
+        double[] y = new double[patients];
+        for (int p = 0; p < patients; p++) {
+            x[p][0] = bmiMeans.get(p);
+            x[p][1] = java.time.temporal.ChronoUnit.DAYS.between(births.get(p), at) / 365.25;
+            y[p] = systolic.get(p);
+        }
+        double[] expected = org.homocloud.he.analytics.LeastSquares.solve(org.homocloud.he.analytics.LeastSquares.gram(x, y));
+        double[] decrypted = org.homocloud.he.analytics.LeastSquares.solve(testKeySet.decryptGram(result));
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(decrypted[i] - expected[i]) / Math.max(1e-3, Math.abs(expected[i])));
+        }
+        System.out.printf("Synthea $encrypted-regression, systolic on BMI and age (%d patients): plaintext %s, decrypted %s,"
+                + " worst relative error %.2e%n", patients, java.util.Arrays.toString(expected),
+                java.util.Arrays.toString(decrypted), worst);
+        assertThat(((org.hl7.fhir.r4.model.IntegerType) result.getParameter("count").getValue()).getValue())
+                .as("patients with both codes").isEqualTo(patients);
+        assertThat(patients).isGreaterThanOrEqualTo(10);
+        assertThat(worst).isLessThan(1e-4);
     }
 
     /**

@@ -16,8 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
@@ -97,7 +95,7 @@ public final class EncryptedMeanProvider {
     Map<String, List<Member>> groups = new TreeMap<>();
     Set<String> units = new LinkedHashSet<>();
     for (Observation observation : observations) {
-      Quantity quantity = component == null ? observation.getValueQuantity() : componentQuantity(observation, component);
+      Quantity quantity = component == null ? observation.getValueQuantity() : CodedQuantity.ofComponent(observation, component);
       if (quantity == null) {
         continue;
       }
@@ -250,27 +248,6 @@ public final class EncryptedMeanProvider {
       case SUM_OF_SQUARES -> "sumOfSquares";
       case VARIANCE -> "variance";
     };
-  }
-
-  private static Quantity componentQuantity(Observation observation, String componentCode) {
-    for (Observation.ObservationComponentComponent component : observation.getComponent()) {
-      if (matches(component.getCode(), componentCode) && component.hasValueQuantity()) {
-        return component.getValueQuantity();
-      }
-    }
-    return null;
-  }
-
-  private static boolean matches(CodeableConcept concept, String token) {
-    int bar = token.indexOf('|');
-    String system = bar < 0 ? null : token.substring(0, bar);
-    String code = bar < 0 ? token : token.substring(bar + 1);
-    for (Coding coding : concept.getCoding()) {
-      if (code.equals(coding.getCode()) && (system == null || system.equals(coding.getSystem()))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String month(Observation observation) {
