@@ -129,6 +129,16 @@ class AppLaunchTest {
     }
 
     @Test
+    void launchHandle_forAnIdThatIsNotAFhirId_isAnOAuthInvalidRequest() throws Exception {
+        HttpResponse<String> minted = server.postFormWithToken(server.origin() + "/auth/launch",
+                Map.of("patient", "Patient/" + patientId), server.token("system/$homocloud-admin"));
+
+        assertThat(minted.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(minted.body()).path("error").asText()).isEqualTo("invalid_request");
+        assertThat(JSON.readTree(minted.body()).path("error_description").asText()).contains("patient id");
+    }
+
+    @Test
     void unknownLaunchHandle_isRefused() {
         Map<String, String> parameters = authorizeParameters(SecuredServer.PUBLIC_APP, "launch patient/*.rs", new Pkce(), "s");
         parameters.put("launch", "made-up");

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.homocloud.server.auth.client.BackendServicesTokenClient;
+import org.homocloud.server.auth.server.LaunchContexts;
 import org.homocloud.server.support.RunningServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * What the authorization server issued outlives the process that issued it: after a restart on the same
- * database, an access token still introspects as active and still reads FHIR, and a client assertion already
- * used is still refused as a replay. (The same tables are what several servers sharing one database consult.)
+ * database, an access token still introspects as active and still reads FHIR, a client assertion already
+ * used is still refused as a replay, and an EHR launch handle still brings its patient and encounter. (The same tables are what several servers sharing one database consult.)
  */
 class AuthorizationPersistenceTest {
 
@@ -52,11 +53,18 @@ class AuthorizationPersistenceTest {
         }
         String token;
         String usedAssertion;
+        String launch;
         try (RunningServer server = start()) {
             BackendServicesTokenClient cli = BackendServicesTokenClient.forLocalServer(dataDir, server.baseUrl());
             token = cli.token("system/Patient.rs").value();
             usedAssertion = cli.signAssertion();
             assertThat(requestToken(cli.tokenEndpoint(), usedAssertion).statusCode()).isEqualTo(200);
+            HttpResponse<String> minted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/auth/launch?patient=persisted-patient&encounter=encounter-9"))
+                    .header("Authorization", "Bearer " + cli.token("system/$homocloud-admin").value())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+            launch = JSON.readTree(minted.body()).path("launch").asText();
         }
 
         try (RunningServer restarted = start()) {
@@ -74,6 +82,9 @@ class AuthorizationPersistenceTest {
             assertThat(replay.statusCode()).isEqualTo(401);
             assertThat(JSON.readTree(replay.body()).path("error").asText()).isEqualTo("invalid_client");
             assertThat(read.statusCode()).isEqualTo(200);
+            // An EHR launch minted before the restart still brings its context (an app may be mid-launch).
+            assertThat(restarted.bean(LaunchContexts.class).resolve(launch))
+                    .contains(new LaunchContexts.LaunchContext("persisted-patient", "encounter-9"));
         }
     }
 

@@ -106,8 +106,8 @@ public class AuthorizationServerConfig {
     }
 
     @Bean
-    public LaunchContexts launchContexts() {
-        return new LaunchContexts(CLOCK, LAUNCH_LIFETIME);
+    public LaunchContexts launchContexts(JdbcTemplate authorizationJdbc) {
+        return new LaunchContexts(authorizationJdbc, CLOCK, LAUNCH_LIFETIME);
     }
 
     @Bean
@@ -120,7 +120,7 @@ public class AuthorizationServerConfig {
         return ClientRegistrations.repository(security, cli);
     }
 
-    /** The authorization server's tables (authorizations, consents, used assertion ids) in the FHIR database. */
+    /** The authorization server's tables (authorizations, consents, used assertion ids, launches) in the FHIR database. */
     @Bean
     public JdbcTemplate authorizationJdbc(DataSource dataSource) {
         AuthorizationTables.create(dataSource);

@@ -8,7 +8,8 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * The authorization server's tables in the FHIR database: issued authorizations (codes, access and refresh
- * tokens with their launch context), consents, and the client-assertion {@code jti}s already used. They live
+ * tokens with their launch context), consents, the client-assertion {@code jti}s already used, and EHR launch
+ * handles. They live
  * in the shared database rather than in memory so that a refresh token, an introspection or a replayed
  * assertion gets the same answer after a restart and on every server behind the same database.
  *
@@ -32,6 +33,10 @@ final class AuthorizationTables {
             statement.execute("CREATE TABLE IF NOT EXISTS hc_assertion_jti ("
                     + "client_jti_sha256 char(64) PRIMARY KEY, expires_at bigint NOT NULL)");
             statement.execute("CREATE INDEX IF NOT EXISTS hc_assertion_jti_expiry ON hc_assertion_jti (expires_at)");
+            // EHR launch handles, by digest (see LaunchContexts); a patient or encounter id is at most 64 characters.
+            statement.execute("CREATE TABLE IF NOT EXISTS hc_launch_context ("
+                    + "handle_sha256 char(64) PRIMARY KEY, patient varchar(64) NOT NULL, encounter varchar(64), "
+                    + "expires_at bigint NOT NULL)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the authorization server's tables: " + e.getMessage(), e);
         } finally {

@@ -38,8 +38,14 @@ public class LaunchController {
             return ResponseEntity.status(HttpStatus.FORBIDDEN)
                     .body(Map.of("error", "insufficient_scope", "error_description", "needs system/$homocloud-admin"));
         }
+        String launch;
+        try {
+            launch = launches.create(patient, encounter);
+        } catch (IllegalArgumentException e) {
+            return ResponseEntity.badRequest().body(Map.of("error", "invalid_request", "error_description", e.getMessage()));
+        }
         Map<String, String> body = new LinkedHashMap<>();
-        body.put("launch", launches.create(patient, encounter));
+        body.put("launch", launch);
         body.put("patient", patient);
         if (encounter != null) {
             body.put("encounter", encounter);
