@@ -6,16 +6,11 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -61,8 +56,6 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
   /** Scheme number in the key file. */
   public static final int SCHEME = 2;
 
-  static final int NONCE_BYTES = 12;
-  static final int TAG_BITS = 128;
   static final int DATA_KEY_BYTES = 32;
   static final int MAX_ARN_BYTES = 2048;
   static final int MAX_ENCRYPTED_DATA_KEY_BYTES = 1024;
@@ -126,7 +119,7 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
 
   @Override
   public int wrappedLength(int secretLength) {
-    return secretLength + TAG_BITS / 8;
+    return secretLength + AesGcm.TAG_BYTES;
   }
 
   /** Calls KMS {@code GenerateDataKey}; the clear data key waits in this wrapper for the next {@link #wrap}. */
@@ -142,7 +135,7 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
       Arrays.fill(dataKey, (byte) 0);
       throw new KeyFileException("AWS KMS returned a data key of " + dataKey.length + " bytes, not " + DATA_KEY_BYTES);
     }
-    byte[] nonce = new byte[NONCE_BYTES];
+    byte[] nonce = new byte[AesGcm.NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     byte[] parameters = new Parameters(response.keyId(), response.ciphertextBlob().asByteArray(), nonce).toBytes();
     clearIssued();
@@ -157,7 +150,7 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
       throw new IllegalStateException("wrap needs the parameters this wrapper's newWrappingParameters issued last");
     }
     try {
-      return crypt(Cipher.ENCRYPT_MODE, issuedDataKey, Parameters.parse(wrappingParameters).nonce(), secret, associatedData);
+      return AesGcm.seal(issuedDataKey, Parameters.parse(wrappingParameters).nonce(), secret, associatedData);
     } finally {
       clearIssued();
     }
@@ -177,7 +170,7 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
       if (dataKey.length != DATA_KEY_BYTES) {
         throw new KeyFileException("the data key AWS KMS returned is " + dataKey.length + " bytes, not " + DATA_KEY_BYTES);
       }
-      return crypt(Cipher.DECRYPT_MODE, dataKey, parameters.nonce(), wrapped, associatedData);
+      return AesGcm.open(dataKey, parameters.nonce(), wrapped, associatedData);
     } finally {
       Arrays.fill(dataKey, (byte) 0);
     }
@@ -189,19 +182,6 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
     }
     issuedDataKey = null;
     issuedParameters = null;
-  }
-
-  private static byte[] crypt(int mode, byte[] dataKey, byte[] nonce, byte[] input, byte[] associatedData) {
-    try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(mode, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(associatedData);
-      return cipher.doFinal(input);
-    } catch (AEADBadTagException e) {
-      throw new KeyFileException("authentication failed", e);
-    } catch (GeneralSecurityException e) {
-      throw new KeyFileException("AES-256-GCM failed: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -269,11 +249,11 @@ public final class KmsEnvelopeWrapper implements SecretKeyWrapper {
         }
         byte[] blob = new byte[blobLength];
         in.get(blob);
-        if (in.remaining() != NONCE_BYTES) {
+        if (in.remaining() != AesGcm.NONCE_BYTES) {
           throw new KeyFileException("KMS wrapping parameters end with " + in.remaining() + " bytes, not a "
-              + NONCE_BYTES + "-byte nonce");
+              + AesGcm.NONCE_BYTES + "-byte nonce");
         }
-        byte[] nonce = new byte[NONCE_BYTES];
+        byte[] nonce = new byte[AesGcm.NONCE_BYTES];
         in.get(nonce);
         return new Parameters(new String(arn, StandardCharsets.UTF_8), blob, nonce);
       } catch (BufferUnderflowException e) {

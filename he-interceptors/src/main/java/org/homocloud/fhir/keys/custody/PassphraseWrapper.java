@@ -3,13 +3,9 @@ package org.homocloud.fhir.keys.custody;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.function.BinaryOperator;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -31,10 +27,8 @@ public final class PassphraseWrapper implements SecretKeyWrapper {
   public static final int SCHEME = 1;
 
   static final int SALT_BYTES = 16;
-  static final int NONCE_BYTES = 12;
   static final int KEY_BYTES = 32;
-  static final int TAG_BITS = 128;
-  static final int PARAMETERS_BYTES = 4 + 4 + 1 + SALT_BYTES + NONCE_BYTES;
+  static final int PARAMETERS_BYTES = 4 + 4 + 1 + SALT_BYTES + AesGcm.NONCE_BYTES;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -68,13 +62,13 @@ public final class PassphraseWrapper implements SecretKeyWrapper {
 
   @Override
   public int wrappedLength(int secretLength) {
-    return secretLength + TAG_BITS / 8;
+    return secretLength + AesGcm.TAG_BYTES;
   }
 
   @Override
   public byte[] newWrappingParameters() {
     byte[] salt = new byte[SALT_BYTES];
-    byte[] nonce = new byte[NONCE_BYTES];
+    byte[] nonce = new byte[AesGcm.NONCE_BYTES];
     RANDOM.nextBytes(salt);
     RANDOM.nextBytes(nonce);
     return ByteBuffer.allocate(PARAMETERS_BYTES)
@@ -84,12 +78,12 @@ public final class PassphraseWrapper implements SecretKeyWrapper {
 
   @Override
   public byte[] wrap(byte[] wrappingParameters, byte[] secret, byte[] associatedData) {
-    return crypt(Cipher.ENCRYPT_MODE, wrappingParameters, secret, associatedData);
+    return withDerivedKey(wrappingParameters, (key, nonce) -> AesGcm.seal(key, nonce, secret, associatedData));
   }
 
   @Override
   public byte[] unwrap(byte[] wrappingParameters, byte[] wrapped, byte[] associatedData) {
-    return crypt(Cipher.DECRYPT_MODE, wrappingParameters, wrapped, associatedData);
+    return withDerivedKey(wrappingParameters, (key, nonce) -> AesGcm.open(key, nonce, wrapped, associatedData));
   }
 
   /** The cost this wrapper writes with. */
@@ -112,26 +106,20 @@ public final class PassphraseWrapper implements SecretKeyWrapper {
     return new Argon2Cost(in.getInt(), in.getInt(), in.get() & 0xff);
   }
 
-  private byte[] crypt(int mode, byte[] wrappingParameters, byte[] input, byte[] associatedData) {
+  /** Runs {@code cipher(key, nonce)} with the key the passphrase and the parameters' cost and salt derive. */
+  private byte[] withDerivedKey(byte[] wrappingParameters, BinaryOperator<byte[]> cipher) {
     Argon2Cost stated = costOf(wrappingParameters);
     byte[] salt = Arrays.copyOfRange(wrappingParameters, 9, 9 + SALT_BYTES);
     byte[] nonce = Arrays.copyOfRange(wrappingParameters, 9 + SALT_BYTES, PARAMETERS_BYTES);
     byte[] key = deriveKey(stated, salt);
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      SecretKeySpec keySpec = new SecretKeySpec(key, "AES");
-      cipher.init(mode, keySpec, new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(associatedData);
-      return cipher.doFinal(input);
-    } catch (AEADBadTagException e) {
-      throw new KeyFileException("authentication failed", e);
-    } catch (GeneralSecurityException e) {
-      throw new KeyFileException("AES-256-GCM failed: " + e.getMessage(), e);
+      return cipher.apply(key, nonce);
     } finally {
-      // SecretKeySpec keeps its own copy that the JDK does not let us clear; ours at least goes.
+      // The JDK's SecretKeySpec keeps its own copy that cannot be cleared; ours at least goes.
       Arrays.fill(key, (byte) 0);
     }
   }
+
 
   private byte[] deriveKey(Argon2Cost stated, byte[] salt) {
     Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
