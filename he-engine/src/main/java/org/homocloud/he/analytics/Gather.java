@@ -1,9 +1,11 @@
 package org.homocloud.he.analytics;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.homocloud.he.HeException;
 import org.homocloud.he.ckks.Encoder;
@@ -43,10 +45,21 @@ public final class Gather {
 
   private final Evaluator evaluator;
   private final Masking masking;
+  private final long memoryBudget;
 
+  /** A gather that may hold masked terms up to half of this JVM's maximum heap (the rest: keys, the caller). */
   public Gather(Evaluator evaluator, Encoder encoder) {
+    this(evaluator, encoder, Runtime.getRuntime().maxMemory() / 2);
+  }
+
+  /**
+   * @param memoryBudget bytes the masked terms of one gather may take; a gather that would need more is refused
+   *     before it allocates them, rather than running the JVM out of memory
+   */
+  Gather(Evaluator evaluator, Encoder encoder, long memoryBudget) {
     this.evaluator = evaluator;
     this.masking = new Masking(evaluator, encoder);
+    this.memoryBudget = memoryBudget;
   }
 
   /**
@@ -61,6 +74,7 @@ public final class Gather {
     if (outputs < 1) {
       throw new HeException("need at least one output ciphertext: " + outputs);
     }
+    checkMemory(sources, moves);
     // output -> shift -> source -> weights
     Map<Integer, TreeMap<Integer, Map<Integer, double[]>>> groups = new TreeMap<>();
     Map<Integer, Ciphertext> used = new LinkedHashMap<>();
@@ -107,5 +121,32 @@ public final class Gather {
       out.add(ShiftCombiner.combine(evaluator, byShift, 1));
     }
     return out;
+  }
+
+  /**
+   * Refuses a gather whose masked terms would not fit in the budget. Each distinct (output, shift) keeps one masked
+   * ciphertext until its output is combined, and each (output, shift, source) one weight vector, so moves whose
+   * shifts all differ (a value per patient changing its stride, as placing patient p at slot p * blockSize) cost
+   * memory in proportion to the moves, not to the outputs.
+   */
+  private void checkMemory(List<Ciphertext> sources, List<Move> moves) {
+    Set<Long> terms = new HashSet<>();
+    Set<List<Integer>> weightVectors = new HashSet<>();
+    long largestTerm = 0;
+    int slots = 0;
+    for (Move move : moves) {
+      Ciphertext ct = Inputs.get(sources, move.from().ciphertext());
+      slots = 1 << ct.logSlots();
+      int shift = Math.floorMod(move.from().slot() - move.to().slot(), slots);
+      terms.add(((long) move.to().ciphertext() << 32) | shift);
+      weightVectors.add(List.of(move.to().ciphertext(), shift, move.from().ciphertext()));
+      largestTerm = Math.max(largestTerm, 2L * (ct.level() + 1) * ct.n() * Long.BYTES);
+    }
+    long needed = terms.size() * largestTerm + weightVectors.size() * (long) slots * Double.BYTES;
+    if (needed > memoryBudget) {
+      throw new HeException(String.format("this alignment needs about %.1f GB for %d masked terms (one per distinct "
+          + "slot shift; %d moves), more than the %.1f GB it may use: gather fewer values at once",
+          needed / 1e9, terms.size(), moves.size(), memoryBudget / 1e9));
+    }
   }
 }

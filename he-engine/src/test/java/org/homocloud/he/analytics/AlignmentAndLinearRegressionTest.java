@@ -93,6 +93,29 @@ class AlignmentAndLinearRegressionTest {
   }
 
   @Test
+  void gather_whoseMaskedTermsExceedItsBudget_isRefusedBeforeAllocating_andRunsWithinIt() {
+    // Patient p from slot p to slot 8p: every move its own shift, as when rows change stride.
+    double[] values = new double[keys.parameters.slots()];
+    List<Gather.Move> moves = new ArrayList<>();
+    for (int p = 0; p < 64; p++) {
+      values[p] = 100 + p;
+      moves.add(Gather.Move.of(new SlotRef(0, p), new SlotRef(0, 8 * p)));
+    }
+    List<Ciphertext> stored = List.of(keys.store(values));
+    long perTerm = 2L * (stored.get(0).level() + 1) * stored.get(0).n() * Long.BYTES;
+
+    assertThatThrownBy(() -> new Gather(keys.evaluator, keys.encoder, 10 * perTerm).gather(stored, moves, 1))
+        .isInstanceOf(HeException.class).hasMessageContaining("64 masked terms").hasMessageContaining("64 moves");
+    double[] spread = keys.decrypt(new Gather(keys.evaluator, keys.encoder, 200 * perTerm).gather(stored, moves, 1).get(0));
+    double worst = 0;
+    for (int p = 0; p < 64; p++) {
+      worst = Math.max(worst, Math.abs(spread[8 * p] - values[p]));
+    }
+    System.out.printf("gather of 64 distinct shifts within its budget: worst absolute error %.2e%n", worst);
+    assertThat(worst).isLessThan(1e-6);
+  }
+
+  @Test
   void linearRegression_systolicOnAgeAndBmi_coefficientsWithin1e4OfPlaintextOls() {
     int patients = 400;
     Random random = new Random(5);
