@@ -34,18 +34,23 @@ final class ChildServer implements AutoCloseable {
         this.maxHeap = maxHeap;
     }
 
-    /** Starts the server with {@code -Xmx maxHeap} and {@code springArguments}, and waits until it answers FHIR. */
-    static ChildServer start(Path workDir, String maxHeap, String... springArguments) throws IOException, InterruptedException {
+    /**
+     * Starts the server with {@code -Xmx maxHeap} and {@code springArguments}, and waits until it answers FHIR; its
+     * log and GC log ({@code server.log}, {@code gc.log}) go to {@code logDir}, kept after the run.
+     */
+    static ChildServer start(Path logDir, String maxHeap, String... springArguments) throws IOException, InterruptedException {
+        Files.createDirectories(logDir);
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap, "-cp",
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap,
+                "-Xlog:gc:file=" + logDir.resolve("gc.log") + ":uptime,tags", "-cp",
                 System.getProperty("java.class.path"), HomocloudServer.class.getName(),
                 "--server.address=127.0.0.1", "--server.port=" + port, "--homocloud.security.enabled=false"));
         command.addAll(List.of(springArguments));
         Process process = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.to(Files.createFile(workDir.resolve("server.log")).toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.to(logDir.resolve("server.log").toFile()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         ChildServer server = new ChildServer(process, port, maxHeap);
         try {

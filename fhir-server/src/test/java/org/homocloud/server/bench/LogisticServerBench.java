@@ -56,7 +56,8 @@ public final class LogisticServerBench {
         // Logs (Spring, HAPI) go to standard error; results alone to standard output.
         System.setOut(System.err);
         Path dir = Files.createTempDirectory("homocloud-logistic-bench-");
-        ChildServer server = ChildServer.start(dir, quick ? "4g" : System.getProperty("bench.server.heap", "20g"),
+        // The server's logs stay after the run (a failed secure run is read from them).
+        ChildServer server = ChildServer.start(Path.of("fhir-server", "target", "bench-regression-server"), quick ? "4g" : System.getProperty("bench.server.heap", "20g"),
                 "--homocloud.storage.data-dir=" + dir.resolve("data"),
                 "--homocloud.encryption.key-set-id=bench",
                 "--homocloud.encryption.allow-insecure-parameters-for-testing=" + quick);

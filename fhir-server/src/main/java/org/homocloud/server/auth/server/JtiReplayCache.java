@@ -1,11 +1,7 @@
 package org.homocloud.server.auth.server;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -35,18 +31,10 @@ public final class JtiReplayCache {
         jdbc.update("DELETE FROM hc_assertion_jti WHERE expires_at < ?", clock.instant().toEpochMilli());
         try {
             jdbc.update("INSERT INTO hc_assertion_jti (client_jti_sha256, expires_at) VALUES (?, ?)",
-                    sha256(clientId + '\u0000' + jti), expiresAt.toEpochMilli());
+                    Digests.sha256Hex(clientId + '\u0000' + jti), expiresAt.toEpochMilli());
             return true;
         } catch (DuplicateKeyException e) {
             return false;
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

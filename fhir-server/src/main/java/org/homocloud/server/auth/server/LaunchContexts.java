@@ -1,13 +1,9 @@
 package org.homocloud.server.auth.server;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -53,7 +49,7 @@ public final class LaunchContexts {
         random.nextBytes(bytes);
         String handle = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         jdbc.update("INSERT INTO hc_launch_context (handle_sha256, patient, encounter, expires_at) VALUES (?, ?, ?, ?)",
-                sha256(handle), patient, encounter, clock.instant().plus(lifetime).toEpochMilli());
+                Digests.sha256Hex(handle), patient, encounter, clock.instant().plus(lifetime).toEpochMilli());
         return handle;
     }
 
@@ -66,15 +62,7 @@ public final class LaunchContexts {
         }
         List<LaunchContext> found = jdbc.query(
                 "SELECT patient, encounter FROM hc_launch_context WHERE handle_sha256 = ? AND expires_at >= ?",
-                (row, i) -> new LaunchContext(row.getString("patient"), row.getString("encounter")), sha256(handle), now);
+                (row, i) -> new LaunchContext(row.getString("patient"), row.getString("encounter")), Digests.sha256Hex(handle), now);
         return found.stream().findFirst();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }
