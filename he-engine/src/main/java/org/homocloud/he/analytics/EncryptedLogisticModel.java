@@ -1,12 +1,17 @@
 package org.homocloud.he.analytics;
 
 /**
- * Result of {@link LogisticRegression#train}: the encrypted coefficients (intercept in slot 0,
- * feature j in slot j, the block repeated across the ciphertext) in the units of the
- * normalised features the rows were built from, and what the training spent.
+ * Result of {@link LogisticRegression#train}: the encrypted coefficients (intercept in slot 0, column j in slot
+ * j * columnStride, in the layout the rows had) in the units of the normalised features the rows were built
+ * from, and what the training spent.
  */
 public record EncryptedLogisticModel(
-    org.homocloud.he.rlwe.Ciphertext coefficients, int columns, int iterations, int bootstraps) {
+    org.homocloud.he.rlwe.Ciphertext coefficients, int columns, int columnStride, int iterations, int bootstraps) {
+
+  /** The slot of column {@code column}'s coefficient. */
+  public int slot(int column) {
+    return column * columnStride;
+  }
 
   /**
    * Coefficients on the original scale of the columns, from coefficients b on (x - c) / s:
@@ -28,7 +33,9 @@ public record EncryptedLogisticModel(
   /** Reads the coefficients from the key holder's decryption of {@link #coefficients()}. */
   public double[] read(double[] decryptedSlots) {
     double[] b = new double[columns];
-    System.arraycopy(decryptedSlots, 0, b, 0, columns);
+    for (int c = 0; c < columns; c++) {
+      b[c] = decryptedSlots[slot(c)];
+    }
     return b;
   }
 }

@@ -22,7 +22,9 @@ import org.homocloud.he.rlwe.Ciphertext;
  * sigmoid's interval). One iteration, from (w, v) at level L:
  * <ol>
  *   <li>t_i = z_i . v: slot-wise product (L-1), rotate-and-sum inside each row block, a mask
- *       keeps the block's first slot (L-2), rotations replicate it over the block;
+ *       keeps the block's first slot (L-2), rotations replicate it over the block (column-major:
+ *       the rotate-and-sum over the columns leaves t_i in every slot of the row, a constant 1 in
+ *       place of the mask keeps the levels);
  *   <li>g = (alpha_t / n) sum_i sigma(-t_i) z_i with sigma(-t) = c0 - c1 t - c3 t^3: the
  *       constants are folded into copies of z at exactly the scales that make every term land
  *       on the same scale at L-4; rotate-and-sum over the row blocks;
@@ -77,6 +79,16 @@ public final class LogisticRegression {
   /** Rotations (slot shifts) the evaluator needs Galois keys for, besides conjugation. */
   public static SortedSet<Integer> rotationsNeeded(RowLayout layout) {
     SortedSet<Integer> out = new TreeSet<>();
+    if (layout.columnMajor()) {
+      for (int step = 1; step < layout.blockSize(); step <<= 1) {
+        out.add(step * layout.columnStride());
+      }
+      for (int step = 1; step < layout.rowsPerCiphertext(); step <<= 1) {
+        out.add(step);
+        out.add(-step);
+      }
+      return out;
+    }
     for (int step = 1; step < layout.blockSize(); step <<= 1) {
       out.add(step);
       out.add(-step);
@@ -123,9 +135,11 @@ public final class LogisticRegression {
         rows.add(evaluator.dropToLevelNew(ct, Math.min(ct.level(), top + 1)));
       }
     }
-    double[] blockStarts = new double[layout.slots()];
-    for (int s = 0; s < blockStarts.length; s += layout.blockSize()) {
-      blockStarts[s] = 1;
+    // Row-major, the inner product is right at each row's first slot only: a mask keeps those. Column-major, every
+    // slot already holds its row's inner product: the constant 1 spends the same level, so the steps stay alike.
+    double[] predictorMask = new double[layout.slots()];
+    for (int s = 0; s < predictorMask.length; s += layout.columnMajor() ? 1 : layout.blockSize()) {
+      predictorMask[s] = 1;
     }
 
     // Iteration 1 from w = v = 0: sigma(0) = c0, so g = (alpha_1 / n) c0 sum_i z_i.
@@ -142,7 +156,7 @@ public final class LogisticRegression {
     Ciphertext v = w;
     progress.accept(1);
     for (int t = 2; t <= iterations; t++) {
-      Ciphertext next = step(rows, v, t, layout, patients, blockStarts, scale);
+      Ciphertext next = step(rows, v, t, layout, patients, predictorMask, scale);
       if (t < iterations) {
         double eta = schedule.momentum(t);
         if (next.level() - 1 < LEVELS_PER_ITERATION) {
@@ -160,23 +174,25 @@ public final class LogisticRegression {
       }
       progress.accept(t);
     }
-    return new EncryptedLogisticModel(w, layout.columns(), iterations, bootstraps);
+    return new EncryptedLogisticModel(w, layout.columns(), layout.columnStride(), iterations, bootstraps);
   }
 
   /** One gradient step from v: returns w' = v + g at v's level minus 4. */
   private Ciphertext step(List<Ciphertext> rows, Ciphertext v, int t, RowLayout layout, int patients,
-      double[] blockStarts, double scale) {
+      double[] predictorMask, double scale) {
     int level = v.level();
     double rate = schedule.learningRate(t) / patients;
     Ciphertext g = null;
     for (Ciphertext z : rows) {
       Ciphertext products = ExactScales.multiply(evaluator, z, v);
       for (int step = 1; step < layout.blockSize(); step <<= 1) {
-        evaluator.add(products, evaluator.rotateNew(products, step), products);
+        evaluator.add(products, evaluator.rotateNew(products, step * layout.columnStride()), products);
       }
-      Ciphertext predictor = masking.apply(products, blockStarts, scale);
-      for (int step = 1; step < layout.blockSize(); step <<= 1) {
-        evaluator.add(predictor, evaluator.rotateNew(predictor, -step), predictor);
+      Ciphertext predictor = masking.apply(products, predictorMask, scale);
+      if (!layout.columnMajor()) {
+        for (int step = 1; step < layout.blockSize(); step <<= 1) {
+          evaluator.add(predictor, evaluator.rotateNew(predictor, -step), predictor);
+        }
       }
       // sigma(-t) z = c0 z - c1 t z - c3 t^3 z, every term landing at (level - 4, scale).
       Ciphertext square = ExactScales.multiply(evaluator, predictor, predictor);
@@ -194,8 +210,23 @@ public final class LogisticRegression {
     return evaluator.addNew(evaluator.dropToLevelNew(v, level - 4), sumRows(g, layout));
   }
 
-  /** Every block receives the sum over all blocks (cyclic rotate-and-sum with stride blockSize). */
+  /**
+   * Every row's place receives the sum over all rows, column by column. Row-major: cyclic rotate-and-sum with stride
+   * blockSize. Column-major: patients fill the lower half (length L) of each column segment; a window of length L
+   * forwards and one backwards from any patient's slot together cover every patient of the segment, and reach only
+   * padding (zeros) of the neighbouring segments, so forward + backward - g is the column's sum there, with no mask
+   * (the padding slots get partial sums, which only ever meet zeros of the rows).
+   */
   private Ciphertext sumRows(Ciphertext g, RowLayout layout) {
+    if (layout.columnMajor()) {
+      Ciphertext forward = g.copy();
+      Ciphertext backward = g.copy();
+      for (int step = 1; step < layout.rowsPerCiphertext(); step <<= 1) {
+        evaluator.add(forward, evaluator.rotateNew(forward, step), forward);
+        evaluator.add(backward, evaluator.rotateNew(backward, -step), backward);
+      }
+      return evaluator.subNew(evaluator.addNew(forward, backward), g);
+    }
     Ciphertext out = g.copy();
     for (int step = layout.blockSize(); step < layout.slots(); step <<= 1) {
       evaluator.add(out, evaluator.rotateNew(out, step), out);

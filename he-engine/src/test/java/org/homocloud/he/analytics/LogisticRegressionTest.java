@@ -50,16 +50,19 @@ class LogisticRegressionTest {
 
     Fixture() {
       Map<Long, GaloisKey> galois = new HashMap<>(bootKeys.evaluationKeys().galoisKeys());
-      // The rotations of training, and of gathering stored values (every power of two).
+      // The rotations of training (either layout, as tall as the rows), and of gathering stored values (every
+      // power of two).
+      java.util.Set<Integer> training = new java.util.TreeSet<>(LogisticRegression.rotationsNeeded(layout));
+      training.addAll(LogisticRegression.rotationsNeeded(RowLayout.columnMajor(6, ckks.logSlots())));
+      for (int k : training) {
+        long element = Rotations.galoisElement(ckks.logN(), k);
+        galois.computeIfAbsent(element, e -> generator.generateGaloisKey(sk, e, parameters.levelsLeft() + 1));
+      }
       for (int k = 1; k < ckks.slots(); k <<= 1) {
         for (int signed : new int[] {k, -k}) {
           long element = Rotations.galoisElement(ckks.logN(), signed);
           galois.computeIfAbsent(element, e -> generator.generateGaloisKey(sk, e, STORAGE_LEVEL));
         }
-      }
-      for (int k : LogisticRegression.rotationsNeeded(layout)) {
-        long element = Rotations.galoisElement(ckks.logN(), k);
-        galois.computeIfAbsent(element, e -> generator.generateGaloisKey(sk, e, parameters.levelsLeft()));
       }
       evaluator = new Evaluator(ckks, new EvaluationKeySet(
           bootKeys.evaluationKeys().relinearizationKey().orElseThrow(), galois.values()));
@@ -221,6 +224,61 @@ class LogisticRegressionTest {
         LogisticReference.newton(normalised, y, 25), normalised, y, model);
     // Two row ciphertexts refreshed, one after the first iteration, one fused with the momentum step.
     assertThat(model.bootstraps()).isEqualTo(4);
+  }
+
+  @Test
+  void train_columnMajor_fromVectorsAlignedPatientBySlot_oneShiftPerFeature_matchesPlaintextAlgorithm() {
+    Fixture f = fixture();
+    RowLayout layout = RowLayout.columnMajor(6, f.ckks.logSlots());
+    int patients = 200;
+    int features = 5;
+    double[] centers = {130, 80, 27, 100, 50};
+    double[] scales = {30, 20, 8, 40, 30};
+    Random random = new Random(13);
+    double[][] normalised = new double[patients][features];
+    // As the server's alignment leaves them: one vector per feature, patient p in slot p, at the storage level.
+    double[][] vectors = new double[features][f.ckks.slots()];
+    SlotRef[][] places = new SlotRef[patients][features];
+    for (int p = 0; p < patients; p++) {
+      for (int j = 0; j < features; j++) {
+        normalised[p][j] = 0.5 * random.nextGaussian();
+        vectors[j][p] = centers[j] + scales[j] * normalised[p][j];
+        places[p][j] = new SlotRef(j, p);
+      }
+    }
+    int[] y = labels(normalised, new double[] {-0.2, 0.8, 0.5, -1.0, 0.0, 0.6}, random);
+    List<Ciphertext> aligned = new ArrayList<>();
+    for (double[] values : vectors) {
+      aligned.add(f.encryptor.encrypt(f.encoder.encode(values, null, f.ckks.logSlots(), STORAGE_LEVEL,
+          f.ckks.defaultScale())));
+    }
+
+    List<Ciphertext> rows = new SignedRows(f.evaluator, f.encoder).build(aligned, places, y, centers, scales, layout);
+    assertThat(rows).as("128 patients per row ciphertext").hasSize(2);
+    double[][] signed = LogisticReference.signedRows(normalised, y);
+    ckksPrecision(layout.pack(signed)[1], f.decrypt(rows.get(1)));
+
+    int iterations = 3;
+    EncryptedLogisticModel model = new LogisticRegression(f.evaluator, f.encoder, f.bootstrapper)
+        .train(rows, layout, patients, iterations);
+    assertThat(model.slot(1)).isEqualTo(layout.place(0, 1).slot()).isEqualTo(f.ckks.slots() / 8);
+    double[] encrypted = model.read(f.decrypt(model.coefficients()));
+    double[] mirror = LogisticReference.nesterovPolynomial(signed, iterations, NesterovSchedule.kim(),
+        SigmoidApproximation.kimDegree3());
+    report("column-major rows from patient-aligned vectors, 3 iterations", encrypted, mirror,
+        LogisticReference.newton(normalised, y, 25), normalised, y, model);
+  }
+
+  @Test
+  void columnMajorLayout_placesEachColumnInItsSegment_lowerHalfOnly() {
+    RowLayout layout = RowLayout.columnMajor(3, 6);
+    assertThat(layout.blockSize()).isEqualTo(4);
+    assertThat(layout.rowsPerCiphertext()).isEqualTo(8);
+    assertThat(layout.place(0, 0)).isEqualTo(new SlotRef(0, 0));
+    assertThat(layout.place(5, 2)).isEqualTo(new SlotRef(0, 2 * 16 + 5));
+    assertThat(layout.place(9, 1)).isEqualTo(new SlotRef(1, 16 + 1));
+    assertThat(layout.columnStride()).isEqualTo(16);
+    assertThat(LogisticRegression.rotationsNeeded(layout)).containsExactly(-4, -2, -1, 1, 2, 4, 16, 32);
   }
 
   private static void ckksPrecision(double[] expected, double[] actual) {

@@ -144,7 +144,9 @@ final class LogisticRegressionOperation {
     KeySetEngine.BootstrappingEngine tools;
     try {
       tools = engine.bootstrapping();
-      RowLayout layout = RowLayout.of(columnCount + 1, engine.parameters().maxLogSlots());
+      // Column-major: the aligned vectors (patient p in slot p) move into rows with one rotation per feature; the
+      // row-major layout would need one shift per patient and feature (thousands of masked terms at logN 16).
+      RowLayout layout = RowLayout.columnMajor(columnCount + 1, engine.parameters().maxLogSlots());
       List<Ciphertext> rows = new SignedRows(tools.evaluator(), tools.encoder())
           .build(aligned.vectors(), places, covariateRows, labels, centers, scales, layout);
       progress.advance();
@@ -180,7 +182,7 @@ final class LogisticRegressionOperation {
     for (int c = 0; c < names.size(); c++) {
       Parameters.ParametersParameterComponent column = out.addParameter().setName("column");
       column.addPart().setName("name").setValue(new StringType(names.get(c)));
-      column.addPart().setName("slot").setValue(new IntegerType(c));
+      column.addPart().setName("slot").setValue(new IntegerType(model.slot(c)));
       if (c > 0) {
         column.addPart().setName("center").setValue(new DecimalType(centers[c - 1]));
         column.addPart().setName("scale").setValue(new DecimalType(scales[c - 1]));
