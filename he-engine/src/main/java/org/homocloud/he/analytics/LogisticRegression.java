@@ -137,6 +137,10 @@ public final class LogisticRegression {
     }
     // Row-major, the inner product is right at each row's first slot only: a mask keeps those. Column-major, every
     // slot already holds its row's inner product: the constant 1 spends the same level, so the steps stay alike.
+    // Column-major, the row sums leave partial sums in the unused upper half of each column segment; they grow
+    // with the iterations, and a bootstrap's error grows with the largest slot, so the refresh zeroes them with
+    // the constants it multiplies by anyway (same level). Row-major has no such slots: null, plain constants.
+    double[] rowSlots = layout.columnMajor() ? rowSlots(layout) : null;
     double[] predictorMask = new double[layout.slots()];
     for (int s = 0; s < predictorMask.length; s += layout.columnMajor() ? 1 : layout.blockSize()) {
       predictorMask[s] = 1;
@@ -160,7 +164,7 @@ public final class LogisticRegression {
       if (t < iterations) {
         double eta = schedule.momentum(t);
         if (next.level() - 1 < LEVELS_PER_ITERATION) {
-          Ciphertext[] refreshed = refresh(next, w, eta, scale);
+          Ciphertext[] refreshed = refresh(next, w, eta, rowSlots, scale);
           bootstraps++;
           w = refreshed[0];
           v = refreshed[1];
@@ -239,16 +243,37 @@ public final class LogisticRegression {
    * (the halves folded into the constants: one level), bootstraps it once, and separates the two
    * again: w' = c + conj(c), v' = i (conj(c) - c), both exact.
    */
-  private Ciphertext[] refresh(Ciphertext next, Ciphertext previous, double eta, double scale) {
-    Ciphertext halfNext = ExactScales.multiplyTo(evaluator, next, 0.5, scale);
-    Ciphertext halfMoved = evaluator.addNew(ExactScales.multiplyTo(evaluator, next, (1 - eta) / 2, scale),
-        ExactScales.multiplyTo(evaluator, previous, next.level(), eta / 2, scale));
+  private Ciphertext[] refresh(Ciphertext next, Ciphertext previous, double eta, double[] rowSlots, double scale) {
+    Ciphertext halfNext = times(next, 0.5, rowSlots, scale);
+    Ciphertext halfMoved = evaluator.addNew(times(next, (1 - eta) / 2, rowSlots, scale),
+        times(evaluator.dropToLevelNew(previous, next.level()), eta / 2, rowSlots, scale));
     Ciphertext packed = evaluator.addNew(halfNext, evaluator.multiplyByINew(halfMoved));
     Ciphertext refreshed = bootstrapShrunk(packed);
     Ciphertext conjugate = evaluator.conjugateNew(refreshed);
     Ciphertext w = evaluator.addNew(refreshed, conjugate);
     Ciphertext v = evaluator.multiplyByINew(evaluator.subNew(conjugate, refreshed));
     return new Ciphertext[] {w, v};
+  }
+
+  /** c ct at target, one level lower; with {@code rowSlots}, only there (zero elsewhere). */
+  private Ciphertext times(Ciphertext ct, double c, double[] rowSlots, double target) {
+    if (rowSlots == null) {
+      return ExactScales.multiplyTo(evaluator, ct, c, target);
+    }
+    double[] weights = new double[rowSlots.length];
+    for (int s = 0; s < weights.length; s++) {
+      weights[s] = c * rowSlots[s];
+    }
+    return masking.apply(ct, weights, target);
+  }
+
+  /** 1 where a column-major layout puts patients (the lower half of each column segment), 0 elsewhere. */
+  private static double[] rowSlots(RowLayout layout) {
+    double[] slots = new double[layout.slots()];
+    for (int c = 0; c < layout.blockSize(); c++) {
+      java.util.Arrays.fill(slots, c * layout.columnStride(), c * layout.columnStride() + layout.rowsPerCiphertext(), 1);
+    }
+    return slots;
   }
 
   /**
